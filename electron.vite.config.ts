@@ -1,0 +1,35 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        // The harness is built beside the Electron entry so both run the very same services.
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          harness: resolve(__dirname, 'harness/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A CommonJS preload lets the window keep `sandbox: true`.
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    build: {
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+      },
+    },
+    plugins: [svelte()],
+  },
+})

@@ -1,0 +1,218 @@
+/**
+ * The one IPC contract. Main registers a handler per channel, the preload (or the harness shim)
+ * exposes `window.keyholder` built from the same table, and every request is validated with the
+ * schemas here before a handler sees it. Responses are typed by the same table.
+ */
+import { z } from 'zod'
+import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser, SeamEvent } from './domain'
+import type { Result } from './errors'
+
+const id = z.string().trim().min(1).max(200)
+const isoDate = z.string().datetime({ offset: true })
+/** E.164: a plus, a country code and up to 15 digits in all. */
+export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'Use international format, e.g. +15555550100')
+const endpoint = z
+  .string()
+  .trim()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'The endpoint must start with http:// or https://')
+
+export const accessScheduleSchema = z
+  .object({ starts_at: isoDate, ends_at: isoDate })
+  .refine((s) => Date.parse(s.ends_at) > Date.parse(s.starts_at), {
+    message: 'The end must be after the start',
+    path: ['ends_at'],
+  })
+
+/** Fields a person may change on an existing user (Seam's /acs/users/update). */
+export const userChangesSchema = z
+  .object({
+    full_name: z.string().trim().min(1).max(200),
+    email_address: z.string().trim().email().max(320),
+    phone_number: e164,
+    access_schedule: accessScheduleSchema,
+  })
+  .partial()
+  .strict()
+
+export const createUserSchema = z
+  .object({
+    acs_system_id: id,
+    full_name: z.string().trim().min(1).max(200),
+    email_address: z.string().trim().email().max(320).optional(),
+    phone_number: e164.optional(),
+    user_identity_id: id.optional(),
+    access_schedule: accessScheduleSchema.optional(),
+    acs_access_group_ids: z.array(id).max(100).optional(),
+  })
+  .strict()
+
+export type UserChanges = z.infer<typeof userChangesSchema>
+export type CreateUserInput = z.infer<typeof createUserSchema>
+
+export const workspaceSummarySchema = z.object({
+  workspace_id: z.string(),
+  name: z.string(),
+  endpoint: z.string(),
+  is_sandbox: z.boolean(),
+  /** False when the key lives in memory only (unprotected storage not accepted). */
+  persisted: z.boolean(),
+})
+export type WorkspaceSummary = z.infer<typeof workspaceSummarySchema>
+
+export const storageStatusSchema = z.object({
+  /** True when keys are encrypted by the OS keychain. */
+  protected: z.boolean(),
+  /** The keychain backend (Linux), e.g. `gnome_libsecret`, `basic_text`, or `memory` in the harness. */
+  backend: z.string(),
+  message: z.string(),
+})
+export type StorageStatus = z.infer<typeof storageStatusSchema>
+
+export const connectivityStateSchema = z.object({
+  state: z.enum(['online', 'offline', 'unauthorized', 'checking']),
+  /** When the state was last confirmed. */
+  checked_at: z.string(),
+  detail: z.string().optional(),
+})
+export type ConnectivityState = z.infer<typeof connectivityStateSchema>
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  runtime: z.enum(['electron', 'harness']),
+  active_workspace: workspaceSummarySchema,
+  storage: storageStatusSchema,
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+const userPageSchema = z.object({
+  acs_users: z.array(z.custom<AcsUser>(isRecordWith('acs_user_id'))),
+  next_page_cursor: z.string().nullable(),
+})
+export type UserPage = z.infer<typeof userPageSchema>
+
+function isRecordWith(key: string) {
+  return (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'string'
+}
+
+const none = z.object({}).strict()
+const userRef = z.object({ acs_user_id: id }).strict()
+const groupRef = z.object({ acs_user_id: id, acs_access_group_id: id }).strict()
+const ok = z.object({ ok: z.literal(true) })
+
+/** Request → response for every invoke channel. */
+export const invokeContract = {
+  'app.info': { request: none, response: appInfoSchema },
+
+  'workspaces.list': { request: none, response: z.array(workspaceSummarySchema) },
+  'workspaces.test': {
+    request: z.object({ endpoint: endpoint.optional(), api_key: z.string().trim().min(1).max(500) }).strict(),
+    response: z.object({ acs_system_count: z.number().int() }),
+  },
+  'workspaces.add': {
+    request: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        endpoint: endpoint.optional(),
+        api_key: z.string().trim().min(1).max(500),
+        /** The person accepted keeping the key in unprotected storage. */
+        allow_unprotected_storage: z.boolean().optional(),
+      })
+      .strict(),
+    response: workspaceSummarySchema,
+  },
+  'workspaces.rename': {
+    request: z.object({ workspace_id: id, name: z.string().trim().min(1).max(100) }).strict(),
+    response: workspaceSummarySchema,
+  },
+  'workspaces.remove': { request: z.object({ workspace_id: id }).strict(), response: ok },
+  'workspaces.activate': { request: z.object({ workspace_id: id }).strict(), response: appInfoSchema },
+
+  'connectivity.get': { request: none, response: connectivityStateSchema },
+  'connectivity.check': { request: none, response: connectivityStateSchema },
+
+  'systems.list': { request: none, response: z.array(z.custom<AcsSystem>(isRecordWith('acs_system_id'))) },
+  'access_groups.list': {
+    request: z.object({ acs_system_id: id }).strict(),
+    response: z.array(z.custom<AcsAccessGroup>(isRecordWith('acs_access_group_id'))),
+  },
+  'users.list_page': {
+    request: z
+      .object({
+        acs_system_id: id,
+        limit: z.number().int().min(1).max(1000).optional(),
+        page_cursor: z.string().max(2000).nullable().optional(),
+      })
+      .strict(),
+    response: userPageSchema,
+  },
+  'users.get': { request: userRef, response: z.custom<AcsUser>(isRecordWith('acs_user_id')) },
+  'users.create': { request: createUserSchema, response: z.custom<AcsUser>(isRecordWith('acs_user_id')) },
+  'users.update': {
+    request: z.object({ acs_user_id: id, changes: userChangesSchema }).strict(),
+    response: ok,
+  },
+  'users.delete': { request: userRef, response: ok },
+  'users.suspend': { request: userRef, response: ok },
+  'users.unsuspend': { request: userRef, response: ok },
+  'users.add_to_access_group': { request: groupRef, response: ok },
+  'users.remove_from_access_group': { request: groupRef, response: ok },
+  'users.revoke_access_to_all_entrances': { request: userRef, response: ok },
+  'users.list_accessible_entrances': {
+    request: userRef,
+    response: z.array(z.custom<AcsEntrance>(isRecordWith('acs_entrance_id'))),
+  },
+  'users.list_access_groups': {
+    request: userRef,
+    response: z.array(z.custom<AcsAccessGroup>(isRecordWith('acs_access_group_id'))),
+  },
+  'events.list': {
+    request: z
+      .object({
+        acs_system_id: id.optional(),
+        acs_user_id: id.optional(),
+        since: isoDate,
+        event_types: z.array(z.string().max(100)).max(20).optional(),
+      })
+      .strict(),
+    response: z.array(z.custom<SeamEvent>(isRecordWith('event_id'))),
+  },
+  'sandbox.set_connection': {
+    request: z.object({ connected: z.boolean() }).strict(),
+    response: z.object({ connected: z.boolean() }),
+  },
+} as const
+
+/** Main → renderer events. */
+export const eventContract = {
+  connectivity: connectivityStateSchema,
+  'workspace.changed': appInfoSchema,
+} as const
+
+export type InvokeChannel = keyof typeof invokeContract
+export type EventName = keyof typeof eventContract
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>
+export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['response']>
+export type EventOf<E extends EventName> = z.output<(typeof eventContract)[E]>
+
+export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[]
+export const eventNames = Object.keys(eventContract) as EventName[]
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.hasOwn(invokeContract, value)
+}
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(eventContract, value)
+}
+
+/** The object the preload (or the harness shim) puts on `window.keyholder`. */
+export interface KeyholderApi {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>
+  /** Subscribes to a main-process event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void
+}
+
+/** Electron's IPC channel names: one for invokes, one per event. */
+export const IPC_INVOKE = 'keyholder:invoke'
+export const ipcEventChannel = (event: EventName) => `keyholder:event:${event}`
