@@ -1,0 +1,228 @@
+/**
+ * The embedded sandbox: Seam's own fake server (`@seamapi/fake-seam-connect`) on 127.0.0.1,
+ * seeded with practice data, behind our thin layer that makes it answer like the real API
+ * where Keyholder depends on it (see server.ts and routes.ts). It is what the app talks to when
+ * no Seam workspace is configured, and what the tests and benchmarks run against.
+ */
+import { createFake, type Database } from '@seamapi/fake-seam-connect'
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import {
+  DEMO_SYSTEMS,
+  demoUsers,
+  LOAD_TEST_SYSTEM,
+  type DemoSystem,
+  type DemoUser,
+} from './demo-data'
+import { placeIssues, type PlacedUser } from './demo-issues'
+import { startLayer } from './server'
+import { SandboxWorld, type FakeDb, type FakeUser } from './world'
+
+export interface SandboxOptions {
+  /** 0 picks a free port. */
+  port?: number
+  /** People spread over the three demo buildings. */
+  users?: number
+  /** People in one extra "load test" system, for trying the app with a very large list. */
+  loadTestUsers?: number
+  seed?: number
+}
+
+export interface Sandbox {
+  endpoint: string
+  apiKey: string
+  world: SandboxWorld
+  readonly connected: boolean
+  /** Simulated connection loss: while false, every connection to the sandbox is cut. */
+  setConnected(connected: boolean): void
+  stop(): Promise<void>
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const { port = 0, users = 200, loadTestUsers = 0, seed = 1 } = options
+  const fake = await createFake()
+  const db = fake.database as FakeDb
+  // The real API's ids are UUIDs (and the official schemas insist); the fake counts by default.
+  db.setState({ _getNextId: () => randomUUID() })
+
+  const workspace = db.addWorkspace({
+    name: 'Keyholder sandbox',
+    workspace_id: randomUUID(),
+    is_sandbox: true,
+  })
+  const apiKey = `seam_sandbox_${randomBytes(16).toString('hex')}`
+  db.addApiKey({ name: 'Keyholder', token: apiKey, workspace_id: workspace.workspace_id })
+  const world = new SandboxWorld(db, workspace.workspace_id)
+
+  const now = Date.now()
+  const systems = [...DEMO_SYSTEMS, ...(loadTestUsers > 0 ? [LOAD_TEST_SYSTEM] : [])]
+  const ids = new Map(systems.map((s) => [s.key, addSystem(db, world, s, now)]))
+  const people = [
+    ...demoUsers({ count: users, seed, now }),
+    ...demoUsers({ count: loadTestUsers, seed: seed + 1, now, onlySystem: LOAD_TEST_SYSTEM }),
+  ]
+  const placed = addUsers(db, world, people, ids)
+  const demo = placed.filter((p) => p.system !== LOAD_TEST_SYSTEM.key)
+  for (const [acs_user_id, issues] of placeIssues(demo, (key) => ids.get(key)?.groups ?? [], now)) {
+    world.issues.set(acs_user_id, issues)
+  }
+
+  const fakeServer = await fake.startServer({ port: 0 })
+  const fakePort = (fakeServer.server.address() as AddressInfo).port
+  const layer = await startLayer({ world, fakeUrl: `http://127.0.0.1:${fakePort}`, port })
+
+  return {
+    endpoint: layer.url,
+    apiKey,
+    world,
+    get connected() {
+      return layer.connected
+    },
+    setConnected: (connected) => layer.setConnected(connected),
+    stop: async () => {
+      await layer.close()
+      fakeServer.server.closeAllConnections?.()
+      await new Promise<void>((resolve) => fakeServer.server.close(() => resolve()))
+    },
+  }
+}
+
+interface SystemIds {
+  acs_system_id: string
+  connected_account_id: string
+  groups: string[]
+  entrances: string[]
+}
+
+function addSystem(db: FakeDb, world: SandboxWorld, system: DemoSystem, now: number): SystemIds {
+  const account = db.addConnectedAccount({
+    provider: system.provider,
+    workspace_id: world.workspace_id,
+    user_identifier: { email: `facilities@${system.key}.example.com` },
+    connected_account_id: randomUUID(),
+    created_at: new Date(now - 800 * 86_400_000).toISOString(),
+  })
+  const added = db.addAcsSystem({
+    // The fake's type lists only the brands it knows; the real API has these too.
+    external_type: system.external_type as Parameters<Database['addAcsSystem']>[0]['external_type'],
+    name: system.name,
+    workspace_id: world.workspace_id,
+    connected_account_id: account.connected_account_id,
+    created_at: new Date(now - 800 * 86_400_000).toISOString(),
+  })
+  world.systems.set(added.acs_system_id, {
+    time_zone: system.time_zone,
+    external_type_display_name: system.external_type_display_name,
+  })
+  const entrances = system.entrances.map(
+    (display_name) =>
+      db.addAcsEntrance({ acs_system_id: added.acs_system_id, display_name }).acs_entrance_id,
+  )
+  const groups = system.groups.map((group) => {
+    const { acs_access_group_id } = db.addAcsAccessGroup({
+      acs_system_id: added.acs_system_id,
+      external_type: group.type as Parameters<Database['addAcsAccessGroup']>[0]['external_type'],
+      name: group.name,
+      workspace_id: world.workspace_id,
+    })
+    world.groupEntrances.set(
+      acs_access_group_id,
+      group.entrances.map((name) => entrances[system.entrances.indexOf(name)]!),
+    )
+    return acs_access_group_id
+  })
+  return {
+    acs_system_id: added.acs_system_id,
+    connected_account_id: account.connected_account_id,
+    groups,
+    entrances,
+  }
+}
+
+/**
+ * Adds people through the fake's own `addAcsUser`, so records have exactly its shape. It copies
+ * the whole users array on every call, so we let it work on short batches and join them once:
+ * 50,000 users take well under a second instead of minutes.
+ */
+function addUsers(
+  db: FakeDb,
+  world: SandboxWorld,
+  people: DemoUser[],
+  ids: Map<string, SystemIds>,
+): PlacedUser[] {
+  const systemOf = (person: DemoUser) =>
+    [...DEMO_SYSTEMS, LOAD_TEST_SYSTEM].find((s) => s.key === person.system)!
+  const added: FakeUser[] = []
+  const memberships = new Map<string, string[]>()
+  const grants = new Map<string, string[]>()
+  const placed: PlacedUser[] = []
+  const existing = db.acs_users
+  for (let i = 0; i < people.length; i += 500) {
+    db.setState({ acs_users: [] })
+    for (const person of people.slice(i, i + 500)) {
+      const system = ids.get(person.system)!
+      let identity: { user_identity_id: string } | undefined
+      if (person.identity) {
+        identity = db.addUserIdentity({
+          workspace_id: world.workspace_id,
+          full_name: person.full_name,
+          email_address: person.email_address,
+          ...(person.phone_number && { phone_number: person.phone_number }),
+        })
+        world.identityNames.set(identity.user_identity_id, person.full_name)
+      }
+      const user = db.addAcsUser({
+        external_type: systemOf(person).user_external_type as FakeUser['external_type'],
+        acs_system_id: system.acs_system_id,
+        workspace_id: world.workspace_id,
+        full_name: person.full_name,
+        email_address: person.email_address,
+        created_at: person.created_at,
+        is_suspended: person.is_suspended,
+        ...(person.phone_number && { phone_number: person.phone_number }),
+        ...(person.access_schedule && { access_schedule: person.access_schedule }),
+        ...(identity && {
+          user_identity_id: identity.user_identity_id,
+          user_identity_email_address: person.email_address,
+          ...(person.phone_number && { user_identity_phone_number: person.phone_number }),
+        }),
+      })
+      added.push(user)
+      world.lastSync.set(user.acs_user_id, person.last_successful_sync_at)
+      const group_ids = person.groups.map((g) => system.groups[g]!)
+      for (const group of group_ids)
+        memberships.set(group, [...(memberships.get(group) ?? []), user.acs_user_id])
+      for (const e of person.direct_entrances) {
+        const entrance = system.entrances[e]!
+        grants.set(entrance, [...(grants.get(entrance) ?? []), user.acs_user_id])
+      }
+      placed.push({ ...person, acs_user_id: user.acs_user_id, group_ids })
+    }
+  }
+  db.setState({
+    acs_users: [...existing, ...added],
+    acs_access_groups: db.acs_access_groups.map((g) => ({
+      ...g,
+      _acs_user_ids: [...g._acs_user_ids, ...(memberships.get(g.acs_access_group_id) ?? [])],
+    })),
+    acs_entrances: db.acs_entrances.map((e) => ({
+      ...e,
+      _acs_user_ids: [...(e._acs_user_ids ?? []), ...(grants.get(e.acs_entrance_id) ?? [])],
+    })),
+    events: [
+      ...db.events,
+      ...added.map((u) => ({
+        event_id: randomUUID(),
+        event_type: 'acs_user.created',
+        workspace_id: world.workspace_id,
+        created_at: u.created_at,
+        occurred_at: u.created_at,
+        event_description: 'An access system user was created.',
+        acs_user_id: u.acs_user_id,
+        acs_system_id: u.acs_system_id,
+        connected_account_id: world.system(u.acs_system_id)?.connected_account_id,
+      })),
+    ],
+  })
+  return placed
+}
