@@ -16,6 +16,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can only require('electron'): bundle everything else in.
+      externalizeDeps: false,
       // A CommonJS preload lets the window keep `sandbox: true`.
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
@@ -27,7 +29,11 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          // Served only by the browser harness; loads the IPC shim before the app.
+          harness: resolve(__dirname, 'src/renderer/harness.html'),
+        },
       },
     },
     plugins: [svelte()],

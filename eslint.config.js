@@ -21,7 +21,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -43,7 +46,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['electron', 'electron/*'], message: 'The renderer may not import electron.' },
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer may not import main or preload code.' },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer may not import main or preload code.',
+            },
             { group: ['node:*'], message: 'The renderer runs in a browser.' },
           ],
         },
@@ -59,7 +65,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['electron', 'electron/*'], message: 'src/shared may not import electron.' },
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports neither side.' },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/shared imports neither side.',
+            },
           ],
         },
       ],

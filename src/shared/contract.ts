@@ -6,11 +6,14 @@
 import { z } from 'zod'
 import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser, SeamEvent } from './domain'
 import type { Result } from './errors'
+import type { EventNameList } from './ipc-names'
 
 const id = z.string().trim().min(1).max(200)
 const isoDate = z.string().datetime({ offset: true })
 /** E.164: a plus, a country code and up to 15 digits in all. */
-export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'Use international format, e.g. +15555550100')
+export const e164 = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'Use international format, e.g. +15555550100')
 const endpoint = z
   .string()
   .trim()
@@ -92,7 +95,8 @@ const userPageSchema = z.object({
 export type UserPage = z.infer<typeof userPageSchema>
 
 function isRecordWith(key: string) {
-  return (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'string'
+  return (v: unknown) =>
+    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'string'
 }
 
 const none = z.object({}).strict()
@@ -106,7 +110,9 @@ export const invokeContract = {
 
   'workspaces.list': { request: none, response: z.array(workspaceSummarySchema) },
   'workspaces.test': {
-    request: z.object({ endpoint: endpoint.optional(), api_key: z.string().trim().min(1).max(500) }).strict(),
+    request: z
+      .object({ endpoint: endpoint.optional(), api_key: z.string().trim().min(1).max(500) })
+      .strict(),
     response: z.object({ acs_system_count: z.number().int() }),
   },
   'workspaces.add': {
@@ -126,12 +132,18 @@ export const invokeContract = {
     response: workspaceSummarySchema,
   },
   'workspaces.remove': { request: z.object({ workspace_id: id }).strict(), response: ok },
-  'workspaces.activate': { request: z.object({ workspace_id: id }).strict(), response: appInfoSchema },
+  'workspaces.activate': {
+    request: z.object({ workspace_id: id }).strict(),
+    response: appInfoSchema,
+  },
 
   'connectivity.get': { request: none, response: connectivityStateSchema },
   'connectivity.check': { request: none, response: connectivityStateSchema },
 
-  'systems.list': { request: none, response: z.array(z.custom<AcsSystem>(isRecordWith('acs_system_id'))) },
+  'systems.list': {
+    request: none,
+    response: z.array(z.custom<AcsSystem>(isRecordWith('acs_system_id'))),
+  },
   'access_groups.list': {
     request: z.object({ acs_system_id: id }).strict(),
     response: z.array(z.custom<AcsAccessGroup>(isRecordWith('acs_access_group_id'))),
@@ -142,12 +154,17 @@ export const invokeContract = {
         acs_system_id: id,
         limit: z.number().int().min(1).max(1000).optional(),
         page_cursor: z.string().max(2000).nullable().optional(),
+        /** Seam's free-text search (name, email, phone, ids). */
+        search: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
     response: userPageSchema,
   },
   'users.get': { request: userRef, response: z.custom<AcsUser>(isRecordWith('acs_user_id')) },
-  'users.create': { request: createUserSchema, response: z.custom<AcsUser>(isRecordWith('acs_user_id')) },
+  'users.create': {
+    request: createUserSchema,
+    response: z.custom<AcsUser>(isRecordWith('acs_user_id')),
+  },
   'users.update': {
     request: z.object({ acs_user_id: id, changes: userChangesSchema }).strict(),
     response: ok,
@@ -192,7 +209,9 @@ export const eventContract = {
 export type InvokeChannel = keyof typeof invokeContract
 export type EventName = keyof typeof eventContract
 export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>
-export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<
+  (typeof invokeContract)[C]['request']
+>
 export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['response']>
 export type EventOf<E extends EventName> = z.output<(typeof eventContract)[E]>
 
@@ -213,6 +232,7 @@ export interface KeyholderApi {
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void
 }
 
-/** Electron's IPC channel names: one for invokes, one per event. */
-export const IPC_INVOKE = 'keyholder:invoke'
-export const ipcEventChannel = (event: EventName) => `keyholder:event:${event}`
+// The preload's zod-free name list must match the event table exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const eventNamesMatch: Same<EventName, EventNameList> = true
+void eventNamesMatch

@@ -1,0 +1,49 @@
+import type { Handlers } from '../ipc/dispatch'
+import type { Session } from '../session'
+
+const ok = { ok: true } as const
+
+/** Systems, users, groups, entrances and events: each a single Seam call through the session. */
+export function seamHandlers(session: Session): Partial<Handlers> {
+  return {
+    'systems.list': () => session.call((c) => c.listSystems()),
+    'access_groups.list': ({ acs_system_id }) =>
+      session.call((c) => c.listAccessGroups(acs_system_id)),
+    'users.list_page': (request) => session.call((c) => c.listUsersPage(request)),
+    'users.get': ({ acs_user_id }) => session.call((c) => c.getUser(acs_user_id)),
+    'users.create': (input) => session.call((c) => c.createUser(input)),
+    'users.update': async ({ acs_user_id, changes }) => {
+      await session.call((c) => c.updateUser(acs_user_id, changes))
+      return ok
+    },
+    'users.delete': async ({ acs_user_id }) => {
+      await session.call((c) => c.deleteUser(acs_user_id))
+      return ok
+    },
+    'users.suspend': async ({ acs_user_id }) => {
+      await session.call((c) => c.suspendUser(acs_user_id))
+      return ok
+    },
+    'users.unsuspend': async ({ acs_user_id }) => {
+      await session.call((c) => c.unsuspendUser(acs_user_id))
+      return ok
+    },
+    'users.add_to_access_group': async ({ acs_user_id, acs_access_group_id }) => {
+      await session.call((c) => c.addToAccessGroup(acs_user_id, acs_access_group_id))
+      return ok
+    },
+    'users.remove_from_access_group': async ({ acs_user_id, acs_access_group_id }) => {
+      await session.call((c) => c.removeFromAccessGroup(acs_user_id, acs_access_group_id))
+      return ok
+    },
+    'users.revoke_access_to_all_entrances': async ({ acs_user_id }) => {
+      await session.call((c) => c.revokeAccessToAllEntrances(acs_user_id))
+      return ok
+    },
+    'users.list_accessible_entrances': ({ acs_user_id }) =>
+      session.call((c) => c.listAccessibleEntrances(acs_user_id)),
+    'users.list_access_groups': ({ acs_user_id }) =>
+      session.call((c) => c.listUserAccessGroups(acs_user_id)),
+    'events.list': (request) => session.call((c) => c.listEvents(request)),
+  }
+}

@@ -1,0 +1,115 @@
+import type { AppInfo, WorkspaceSummary } from '../shared/contract'
+import { SANDBOX_WORKSPACE_ID } from '../shared/domain'
+import { KeyholderFailure } from '../shared/errors'
+import { Connectivity } from './connectivity'
+import type { EventBus } from './ipc/events'
+import type { Sandbox } from './sandbox'
+import { createSeamClient, toKeyholderError, type SeamClient } from './seam'
+import type { Vault } from './vault'
+
+export interface SessionOptions {
+  vault: Vault
+  events: EventBus
+  runtime: AppInfo['runtime']
+  version: string
+  /** Starts the embedded sandbox; called lazily, at most once. */
+  startSandbox: () => Promise<Sandbox>
+}
+
+/**
+ * The active workspace and its Seam client. Every API call from a handler goes through
+ * {@link Session.call}, so its outcome also feeds the connectivity state.
+ */
+export class Session {
+  readonly connectivity: Connectivity
+  #client: Promise<SeamClient> | undefined
+  #sandbox: Promise<Sandbox> | undefined
+  readonly #options: SessionOptions
+
+  constructor(options: SessionOptions) {
+    this.#options = options
+    this.connectivity = new Connectivity({
+      probe: async () => (await this.#getClient()).probe(),
+      onChange: (state) => options.events.emit('connectivity', state),
+    })
+  }
+
+  start(): void {
+    this.connectivity.start()
+  }
+
+  async call<T>(fn: (client: SeamClient) => Promise<T>): Promise<T> {
+    const client = await this.#getClient()
+    try {
+      const value = await fn(client)
+      this.connectivity.observe({ ok: true })
+      return value
+    } catch (cause) {
+      const error = toKeyholderError(cause)
+      this.connectivity.observe({ ok: false, error })
+      throw new KeyholderFailure(error)
+    }
+  }
+
+  async info(): Promise<AppInfo> {
+    const { vault, runtime, version } = this.#options
+    return {
+      version,
+      runtime,
+      active_workspace: this.activeWorkspace(),
+      storage: await vault.storageStatus(),
+    }
+  }
+
+  activeWorkspace(): WorkspaceSummary {
+    return this.#options.vault.getActive()
+  }
+
+  /** Switches workspace: drops the old client, re-checks connectivity, tells every page. */
+  async activate(workspace_id: string): Promise<AppInfo> {
+    this.#options.vault.setActive(workspace_id)
+    this.#client = undefined
+    const info = await this.info()
+    this.#options.events.emit('workspace.changed', info)
+    void this.connectivity.check()
+    return info
+  }
+
+  /** Re-reads the active workspace after the vault changed under it (e.g. it was removed). */
+  async refreshActive(previous: string): Promise<void> {
+    if (this.activeWorkspace().workspace_id !== previous) {
+      await this.activate(this.activeWorkspace().workspace_id)
+    }
+  }
+
+  async sandbox(): Promise<Sandbox | undefined> {
+    if (this.activeWorkspace().workspace_id !== SANDBOX_WORKSPACE_ID) return undefined
+    return this.#ensureSandbox()
+  }
+
+  async dispose(): Promise<void> {
+    this.connectivity.stop()
+    const sandbox = await this.#sandbox?.catch(() => undefined)
+    await sandbox?.stop()
+  }
+
+  #ensureSandbox(): Promise<Sandbox> {
+    this.#sandbox ??= this.#options.startSandbox()
+    return this.#sandbox
+  }
+
+  #getClient(): Promise<SeamClient> {
+    this.#client ??= this.#createClient()
+    return this.#client
+  }
+
+  async #createClient(): Promise<SeamClient> {
+    const active = this.activeWorkspace()
+    if (active.workspace_id === SANDBOX_WORKSPACE_ID) {
+      const sandbox = await this.#ensureSandbox()
+      return createSeamClient({ endpoint: sandbox.endpoint, apiKey: sandbox.apiKey })
+    }
+    const credentials = await this.#options.vault.getCredentials(active.workspace_id)
+    return createSeamClient(credentials)
+  }
+}
