@@ -1,0 +1,85 @@
+/**
+ * The browser harness: the real main-process services in Node, the built renderer served on
+ * 127.0.0.1, the IPC contract carried over loopback. For development, end-to-end tests,
+ * benchmarks and screenshots on machines without the Electron binary.
+ *
+ * Keys given to the harness are kept in memory only (see src/main/vault/memory.ts).
+ */
+import { randomBytes } from 'node:crypto'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createServices } from '../src/main/services'
+import { startSandbox } from '../src/main/sandbox'
+import { createVault } from '../src/main/vault'
+import { memoryCipher, MemoryStore } from '../src/main/vault/memory'
+import { JsonFileStore } from './file-store'
+import { serverUrl, startHarnessServer } from './server'
+
+const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY] [--sandbox-users N]`
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'data-dir': { type: 'string' },
+      'seam-endpoint': { type: 'string' },
+      'api-key': { type: 'string' },
+      'sandbox-users': { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) return void console.log(USAGE)
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Bad --port. ${USAGE}`)
+  if (Boolean(values['seam-endpoint']) !== Boolean(values['api-key'])) {
+    throw new Error(`--seam-endpoint and --api-key go together. ${USAGE}`)
+  }
+  const sandboxUsers = values['sandbox-users'] ? Number(values['sandbox-users']) : undefined
+
+  const here = dirname(fileURLToPath(import.meta.url))
+  const rendererDir = resolve(values['renderer-dir'] ?? resolve(here, '../renderer'))
+  const dataDir = values['data-dir'] ? resolve(values['data-dir']) : undefined
+
+  const vault = createVault({
+    cipher: memoryCipher(),
+    store: dataDir ? new JsonFileStore(dataDir) : new MemoryStore(),
+  })
+  const services = createServices({
+    vault,
+    runtime: 'harness',
+    version: process.env.npm_package_version ?? '0.0.0',
+    startSandbox: () => startSandbox({ port: 0, ...(sandboxUsers && { users: sandboxUsers }) }),
+  })
+  if (values['seam-endpoint'] && values['api-key']) {
+    const workspace = await vault.add({
+      name: 'Command line',
+      endpoint: values['seam-endpoint'],
+      api_key: values['api-key'],
+      allow_unprotected_storage: false,
+    })
+    await services.session.activate(workspace.workspace_id)
+  }
+
+  const token = randomBytes(32).toString('hex')
+  const server = await startHarnessServer({ ...services, rendererDir, token, port })
+  console.log(`Keyholder harness: ${serverUrl(server)}`)
+
+  const shutdown = (signal: string) => {
+    console.error(`harness: ${signal}, shutting down`)
+    server.closeAllConnections()
+    server.close()
+    services.dispose().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', () => shutdown('SIGINT'))
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((cause: unknown) => {
+  console.error(cause instanceof Error ? cause.message : cause)
+  process.exit(1)
+})
