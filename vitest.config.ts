@@ -8,7 +8,12 @@ export default defineConfig({
         plugins: [svelte()],
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'harness/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'harness/**/*.test.ts',
+            'tests/fault/**/*.test.ts',
+            'tests/offline/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
         },

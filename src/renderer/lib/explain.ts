@@ -1,0 +1,55 @@
+import { KeyholderFailure, type KeyholderError } from '../../shared/errors'
+
+export interface Explanation {
+  title: string
+  detail: string
+  next: string
+}
+
+/** Turns any failure into words a front-desk person can act on. */
+export function explain(cause: unknown): Explanation {
+  const error: KeyholderError =
+    cause instanceof KeyholderFailure
+      ? cause.error
+      : { kind: 'local', message: cause instanceof Error ? cause.message : String(cause) }
+  switch (error.kind) {
+    case 'unreachable':
+      return {
+        title: 'Cannot reach Seam',
+        detail: error.message,
+        next: 'Check the internet connection. Keyholder keeps trying and shows what it last saw.',
+      }
+    case 'unauthorized':
+      return {
+        title: 'The API key was refused',
+        detail: error.message,
+        next: 'Open Workspaces and enter a valid API key for this workspace.',
+      }
+    case 'not_found':
+      return {
+        title: 'Not found',
+        detail: error.message,
+        next: 'It may have been deleted elsewhere. Refresh the list.',
+      }
+    case 'invalid_input':
+      return {
+        title: 'Seam did not accept this',
+        detail: error.message,
+        next: 'Correct the highlighted fields and try again.',
+      }
+    case 'rate_limited':
+      return {
+        title: 'Seam asked us to slow down',
+        detail: error.message,
+        next: `Keyholder will try again in ${Math.ceil(error.retry_after_ms / 1000)} s.`,
+      }
+    case 'server':
+      return {
+        title: 'Seam had a problem',
+        detail: error.message,
+        next: 'Try again in a minute. If it keeps happening, contact Seam support.',
+      }
+    case 'local':
+      return { title: 'Something went wrong', detail: error.message, next: 'Try again.' }
+  }
+}
