@@ -2,7 +2,13 @@
  * The Seam objects Keyholder works with. Types come from the official `@seamapi/types`
  * package so the app follows the real API, not our guess of it.
  */
-import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser, SeamEvent } from '@seamapi/types/connect'
+import type {
+  AcsAccessGroup,
+  AcsEntrance,
+  AcsSystem,
+  AcsUser,
+  SeamEvent,
+} from '@seamapi/types/connect'
 
 export type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser, SeamEvent }
 
