@@ -199,6 +199,74 @@ const revokeAccessToAllEntrances: Route = (params, { world }) => {
   return {}
 }
 
+const updateUserParams = z.object({
+  acs_user_id: id,
+  full_name: z.string().trim().min(1).optional(),
+  email_address: z.string().email().optional(),
+  email: z.string().email().optional(),
+  phone_number: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'Invalid phone number')
+    .optional(),
+  access_schedule: z
+    .object({
+      starts_at: z.string().datetime({ offset: true }),
+      ends_at: z.string().datetime({ offset: true }),
+    })
+    .nullable()
+    .optional(),
+})
+
+/**
+ * The fake answers 500 for an unknown user, writes only the deprecated `email`, and refuses
+ * `access_schedule: null` (which the real API takes as "no schedule"): answered here instead.
+ */
+const updateUser: Route = (params, { world }) => {
+  const p = parse(updateUserParams, params)
+  const user = requireUser(world, p.acs_user_id)
+  const email = p.email_address ?? p.email
+  const next = {
+    ...user,
+    ...(p.full_name !== undefined && { full_name: p.full_name, display_name: p.full_name }),
+    ...(email !== undefined && { email_address: email, email }),
+    ...(p.phone_number !== undefined && { phone_number: p.phone_number }),
+    ...(p.access_schedule && { access_schedule: p.access_schedule }),
+  }
+  if (p.access_schedule === null) delete next.access_schedule
+  world.db.setState({ acs_users: world.db.acs_users.map((u) => (u === user ? next : u)) })
+  return {}
+}
+
+const groupParams = z.object({ acs_user_id: id, acs_access_group_id: id })
+
+function requireGroup(world: SandboxWorld, acs_access_group_id: string) {
+  const group = world.db.acs_access_groups.find(
+    (g) => g.acs_access_group_id === acs_access_group_id,
+  )
+  if (!group) throw new ApiError(404, 'acs_access_group_not_found', 'acs_access_group not found')
+  return group
+}
+
+/** Idempotent, as in the real API (the fake would list the user twice). */
+const addToAccessGroup: Route = (params, { world }) => {
+  const p = parse(groupParams, params)
+  requireUser(world, p.acs_user_id)
+  if (!requireGroup(world, p.acs_access_group_id)._acs_user_ids.includes(p.acs_user_id)) {
+    world.db.addAcsUserToAcsAccessGroup(p)
+  }
+  return {}
+}
+
+/** Removing someone who is not a member is not an error; an unknown group is. */
+const removeFromAccessGroup: Route = (params, { world }) => {
+  const p = parse(groupParams, params)
+  requireUser(world, p.acs_user_id)
+  if (requireGroup(world, p.acs_access_group_id)._acs_user_ids.includes(p.acs_user_id)) {
+    world.db.removeAcsUserFromAcsAccessGroup(p)
+  }
+  return {}
+}
+
 const listAccessGroups: Route = (params, { world }) => {
   const p = parse(
     z.object({
@@ -293,6 +361,9 @@ const listEvents: Route = (params, { world }) => {
 export const routes: Record<string, Route> = {
   '/acs/users/list': listUsers,
   '/acs/users/get': getUser,
+  '/acs/users/update': updateUser,
+  '/acs/users/add_to_access_group': addToAccessGroup,
+  '/acs/users/remove_from_access_group': removeFromAccessGroup,
   '/acs/users/list_accessible_entrances': listAccessibleEntrances,
   '/acs/users/revoke_access_to_all_entrances': revokeAccessToAllEntrances,
   '/acs/access_groups/list': listAccessGroups,

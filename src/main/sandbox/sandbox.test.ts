@@ -146,6 +146,61 @@ describe('the sandbox speaks the real API', () => {
     expect(await seam.acs.accessGroups.list({ acs_user_id: member!.acs_user_id })).toEqual([])
   })
 
+  test('update writes email_address, clears a schedule with null, and 404s an unknown user', async () => {
+    const [user] = await seam.acs.users.list({ limit: 1 })
+    await seam.acs.users.update({
+      acs_user_id: user!.acs_user_id,
+      full_name: 'Renamed Person',
+      email_address: 'renamed@example.com',
+      access_schedule: {
+        starts_at: '2030-01-01T09:00:00.000Z',
+        ends_at: '2030-02-01T17:00:00.000Z',
+      },
+    })
+    const updated = await seam.acs.users.get({ acs_user_id: user!.acs_user_id })
+    schemas.acs_user.parse(updated)
+    expect(updated).toMatchObject({
+      full_name: 'Renamed Person',
+      display_name: 'Renamed Person',
+      email_address: 'renamed@example.com',
+      access_schedule: { starts_at: '2030-01-01T09:00:00.000Z' },
+    })
+    await seam.acs.users.update({ acs_user_id: user!.acs_user_id, access_schedule: null })
+    expect(
+      (await seam.acs.users.get({ acs_user_id: user!.acs_user_id })).access_schedule,
+    ).toBeUndefined()
+    await expect(
+      seam.acs.users.update({ acs_user_id: 'missing', full_name: 'X' }),
+    ).rejects.toMatchObject({
+      statusCode: 404,
+    })
+  })
+
+  test('adding to a group twice keeps one membership; removing a non-member is fine', async () => {
+    const [system] = await seam.acs.systems.list()
+    const [group] = await seam.acs.accessGroups.list({ acs_system_id: system!.acs_system_id })
+    const [user] = await seam.acs.users.list({ acs_system_id: system!.acs_system_id, limit: 1 })
+    const ids = { acs_user_id: user!.acs_user_id, acs_access_group_id: group!.acs_access_group_id }
+    await seam.acs.users.addToAccessGroup(ids)
+    await seam.acs.users.addToAccessGroup(ids)
+    const memberships = (
+      await seam.acs.accessGroups.list({ acs_user_id: user!.acs_user_id })
+    ).filter((g) => g.acs_access_group_id === group!.acs_access_group_id)
+    expect(memberships.length).toBe(1)
+    expect(
+      sandbox.world.db.acs_access_groups
+        .find((g) => g.acs_access_group_id === group!.acs_access_group_id)!
+        ._acs_user_ids.filter((u) => u === user!.acs_user_id),
+    ).toHaveLength(1)
+    await seam.acs.users.removeFromAccessGroup(ids)
+    await seam.acs.users.removeFromAccessGroup(ids)
+    expect(
+      (await seam.acs.accessGroups.list({ acs_user_id: user!.acs_user_id })).map(
+        (g) => g.acs_access_group_id,
+      ),
+    ).not.toContain(group!.acs_access_group_id)
+  })
+
   test('a bad key is refused with 401', async () => {
     const stranger = new SeamHttp({ apiKey: 'seam_not_a_real_key', endpoint: sandbox.endpoint })
     await expect(stranger.acs.users.list({})).rejects.toMatchObject({ statusCode: 401 })
