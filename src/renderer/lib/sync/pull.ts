@@ -1,0 +1,162 @@
+import type { UserPage } from '../../../shared/contract'
+import type { AcsUser } from '../../../shared/domain'
+import { KeyholderFailure, unwrap } from '../../../shared/errors'
+import type { KeyholderDb, SyncState } from '../db/schema'
+import { toCachedUser } from '../db/schema'
+import type { Api } from './api'
+
+export interface SyncProgress {
+  acs_system_id: string
+  pages: number
+  users: number
+  /** Known only when the server says how many there are. */
+  total: number | null
+  done: boolean
+}
+
+export interface PullOptions {
+  pageSize?: number
+  onProgress?: (progress: SyncProgress) => void
+  signal?: AbortSignal
+  now?: () => Date
+}
+
+export function emptySyncState(acs_system_id: string): SyncState {
+  return {
+    acs_system_id,
+    generation: 0,
+    last_synced_at: null,
+    last_attempt_at: null,
+    last_error: null,
+    events_seen_until: null,
+    user_count: 0,
+  }
+}
+
+/** Refreshes the list of systems; systems gone from the server leave the cache. */
+export async function pullSystems(db: KeyholderDb, api: Api): Promise<void> {
+  const systems = unwrap(await api.invoke('systems.list', {}))
+  await db.transaction('rw', db.acs_systems, async () => {
+    const keep = new Set(systems.map((s) => s.acs_system_id))
+    const gone = (await db.acs_systems.toCollection().primaryKeys()).filter((id) => !keep.has(id))
+    await db.acs_systems.bulkDelete(gone)
+    await db.acs_systems.bulkPut(systems.map((s, i) => ({ ...s, _order: i })))
+  })
+}
+
+/**
+ * Full listing of one system's users, page by page, each page written in its own transaction
+ * while the next is being fetched. Pages are stamped with a new generation; only when the
+ * listing completes are users of older generations (gone from the server) removed, so an
+ * interrupted sync leaves every previously cached user in place and the next run starts over.
+ */
+export async function pullUsers(
+  db: KeyholderDb,
+  api: Api,
+  acs_system_id: string,
+  options: PullOptions = {},
+): Promise<SyncProgress> {
+  const { pageSize = 1000, onProgress, signal, now = () => new Date() } = options
+  const state = (await db.sync_state.get(acs_system_id)) ?? emptySyncState(acs_system_id)
+  const generation = state.generation + 1
+  const startedAt = now().toISOString()
+  await db.sync_state.put({ ...state, last_attempt_at: startedAt })
+
+  const progress: SyncProgress = { acs_system_id, pages: 0, users: 0, total: null, done: false }
+  const fetchPage = async (page_cursor: string | null): Promise<FetchedPage> => {
+    const fetchedAt = Date.now()
+    const page = unwrap(
+      await api.invoke('users.list_page', { acs_system_id, page_cursor, limit: pageSize }),
+    )
+    return { ...page, fetchedAt }
+  }
+
+  try {
+    let next: Promise<FetchedPage> | null = fetchPage(null)
+    while (next) {
+      const page: FetchedPage = await next
+      signal?.throwIfAborted()
+      // Overlap: ask for the next page before writing this one.
+      next = page.next_page_cursor ? fetchPage(page.next_page_cursor) : null
+      next?.catch(() => undefined)
+      await writePage(db, page.acs_users, generation, page.fetchedAt)
+      progress.pages += 1
+      progress.users += page.acs_users.length
+      onProgress?.({ ...progress })
+    }
+    await db.transaction('rw', db.acs_users, db.sync_state, async () => {
+      await db.acs_users
+        .where('[acs_system_id+_gen]')
+        .between([acs_system_id, -Infinity], [acs_system_id, generation], true, false)
+        .delete()
+      await db.sync_state.put({
+        ...state,
+        generation,
+        last_synced_at: startedAt,
+        last_attempt_at: startedAt,
+        last_error: null,
+        user_count: progress.users,
+        events_seen_until: state.events_seen_until ?? startedAt,
+      })
+    })
+    progress.done = true
+    progress.total = progress.users
+    onProgress?.({ ...progress })
+    return progress
+  } catch (cause) {
+    const message =
+      cause instanceof KeyholderFailure || cause instanceof Error ? cause.message : String(cause)
+    await db.sync_state.update(acs_system_id, { last_error: message })
+    throw cause
+  }
+}
+
+type FetchedPage = UserPage & { fetchedAt: number }
+
+/**
+ * Writes one page. A user one of our edits touched after the page was fetched keeps its newer
+ * cached copy (or stays deleted); it is only stamped with this generation so the end of the
+ * listing does not take it for gone.
+ */
+async function writePage(
+  db: KeyholderDb,
+  users: readonly AcsUser[],
+  generation: number,
+  fetchedAt: number,
+): Promise<void> {
+  const newer = (id: string) => (db.committedAt.get(id) ?? -Infinity) >= fetchedAt
+  const fresh = users.filter((u) => !newer(u.acs_user_id))
+  await db.transaction('rw', db.acs_users, async () => {
+    await db.acs_users.bulkPut(fresh.map((u) => toCachedUser(u, generation)))
+    if (fresh.length === users.length) return
+    for (const user of users) {
+      if (newer(user.acs_user_id)) await db.acs_users.update(user.acs_user_id, { _gen: generation })
+    }
+  })
+}
+
+/**
+ * Cheap check before a full listing: have users been created or deleted in this system since
+ * we last looked? Servers without these events answer with nothing, which means "unknown".
+ */
+export async function changedSinceLastSync(
+  db: KeyholderDb,
+  api: Api,
+  acs_system_id: string,
+): Promise<boolean | null> {
+  const state = await db.sync_state.get(acs_system_id)
+  if (!state?.last_synced_at || !state.events_seen_until) return null
+  const events = await api.invoke('events.list', {
+    acs_system_id,
+    since: state.events_seen_until,
+    event_types: ['acs_user.created', 'acs_user.deleted'],
+  })
+  if (!events.ok) return null
+  // `since` includes its own instant, so the newest event already seen comes back every time.
+  // (An event in that very millisecond that we had not seen is left to the periodic full sync.)
+  const seen = state.events_seen_until
+  const fresh = events.value.filter((e) => e.occurred_at > seen)
+  const newest = fresh.reduce((max, e) => (e.occurred_at > max ? e.occurred_at : max), seen)
+  await db.sync_state.update(acs_system_id, { events_seen_until: newest })
+  return fresh.length > 0
+}
