@@ -15,6 +15,7 @@ export default defineConfig({
             'tests/offline/**/*.test.ts',
           ],
           environment: 'node',
+          setupFiles: ['tests/support/indexeddb.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,0 +1,232 @@
+import type { CreateUserInput, UserChanges } from '../../../shared/contract'
+import type { KeyholderDb } from '../db/schema'
+import { fromCachedUser } from '../db/schema'
+import { newEntryId, newTempId } from './ids'
+import { applyPending, type ViewUser } from './overlay'
+import type { ChangeField, OutboxEntry, OutboxStatus } from './outbox-types'
+
+export type Edit =
+  | { op: 'create'; params: CreateUserInput }
+  | { op: 'update'; target_id: string; params: UserChanges }
+  | {
+      op: 'suspend' | 'unsuspend' | 'delete' | 'revoke_access_to_all_entrances'
+      target_id: string
+    }
+  | {
+      op: 'add_to_access_group' | 'remove_from_access_group'
+      target_id: string
+      params: { acs_access_group_id: string }
+    }
+
+export interface EnqueueResult {
+  target_id: string
+  /** The entry now holding this edit (a merged update returns the entry it merged into). */
+  entry: OutboxEntry | null
+  /** A create and a delete that never left the app cancelled each other out. */
+  cancelled: boolean
+}
+
+export type OutboxCounts = Record<OutboxStatus, number> & { total: number }
+
+/**
+ * The single write path for every edit, and what the UI asks about queued edits. Screens
+ * never write the cache: they enqueue here and read `view()`, which lays pending edits over
+ * the server copy.
+ */
+export class Outbox {
+  readonly #db: KeyholderDb
+  readonly #now: () => number
+  readonly #listeners = new Set<() => void>()
+
+  constructor(db: KeyholderDb, options: { now?: () => number } = {}) {
+    this.#db = db
+    this.#now = options.now ?? Date.now
+  }
+
+  /** Called after every change to the outbox, by the UI and by the replayer. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  notify(): void {
+    for (const listener of this.#listeners) listener()
+  }
+
+  async enqueue(edit: Edit): Promise<EnqueueResult> {
+    const db = this.#db
+    // One transaction: the entry, its base values and any merge or cancel are committed
+    // together, so a crash leaves either the whole edit queued or none of it.
+    const result = await db.transaction('rw', [db.outbox, db.acs_users, db.id_map], async () => {
+      const target_id = edit.op === 'create' ? newTempId() : await this.#resolveId(edit.target_id)
+      const pending = await this.#entriesFor(target_id)
+      const current = applyPending(
+        edit.op === 'create' ? undefined : await this.#serverCopy(target_id),
+        pending,
+      )
+      if (edit.op !== 'create' && !current) {
+        throw new Error('This user is no longer in the cache. Refresh and try again.')
+      }
+      const last = pending.at(-1)
+      const untouched = (e: OutboxEntry | undefined) =>
+        e !== undefined && e.status === 'queued' && e.attempt_started_at === null
+
+      if (edit.op === 'delete' && pending[0]?.op === 'create' && untouched(pending[0])) {
+        await db.outbox.bulkDelete(pending.map((e) => e.id))
+        return { target_id, entry: null, cancelled: true }
+      }
+      if (edit.op === 'update' && last?.op === 'update' && untouched(last)) {
+        const base = { ...baseOf(current, edit.params), ...last.base }
+        const merged = { ...last, params: { ...last.params, ...edit.params }, base }
+        await db.outbox.put(merged)
+        return { target_id, entry: merged, cancelled: false }
+      }
+
+      const entry = {
+        ...edit,
+        params: 'params' in edit ? edit.params : {},
+        id: newEntryId(this.#now()),
+        created_at: new Date(this.#now()).toISOString(),
+        target_id,
+        acs_system_id:
+          edit.op === 'create' ? edit.params.acs_system_id : (current?.acs_system_id ?? ''),
+        base:
+          edit.op === 'update'
+            ? baseOf(current, edit.params)
+            : edit.op === 'suspend' || edit.op === 'unsuspend'
+              ? { is_suspended: current?.is_suspended ?? false }
+              : {},
+        status: 'queued',
+        attempts: 0,
+        attempt_started_at: null,
+        next_attempt_at: 0,
+        last_error: null,
+        conflicts: null,
+        label:
+          edit.op === 'create'
+            ? edit.params.full_name
+            : (current?.full_name ?? current?.display_name ?? target_id),
+      } as OutboxEntry
+      await db.outbox.add(entry)
+      return { target_id, entry, cancelled: false }
+    })
+    this.notify()
+    return result
+  }
+
+  /** The user as the screen should show it, or undefined if unknown. */
+  async view(id: string): Promise<ViewUser | undefined> {
+    const db = this.#db
+    return db.transaction('r', [db.outbox, db.acs_users, db.id_map], async () => {
+      const target_id = await this.#resolveId(id)
+      return applyPending(await this.#serverCopy(target_id), await this.#entriesFor(target_id))
+    })
+  }
+
+  async entriesFor(id: string): Promise<OutboxEntry[]> {
+    return this.#entriesFor(await this.#resolveId(id))
+  }
+
+  all(): Promise<OutboxEntry[]> {
+    return this.#db.outbox.orderBy('id').toArray()
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const counts: OutboxCounts = { queued: 0, sending: 0, failed: 0, conflict: 0, total: 0 }
+    await this.#db.outbox.each((entry) => {
+      counts[entry.status] += 1
+      counts.total += 1
+    })
+    return counts
+  }
+
+  /** A failed or conflicting entry goes back in the queue, as is. */
+  async retry(id: string): Promise<void> {
+    await this.#db.outbox
+      .where('id')
+      .equals(id)
+      .modify((e) => {
+        if (e.status !== 'failed' && e.status !== 'conflict') return
+        Object.assign(e, {
+          status: 'queued',
+          next_attempt_at: 0,
+          last_error: null,
+          conflicts: null,
+        })
+      })
+    this.notify()
+  }
+
+  /**
+   * Drops an entry the person no longer wants. Dropping a create that never reached the server
+   * drops the edits made to that user after it, since they have nothing left to apply to.
+   */
+  async discard(id: string): Promise<void> {
+    const db = this.#db
+    await db.transaction('rw', db.outbox, async () => {
+      const entry = await db.outbox.get(id)
+      if (!entry || entry.status === 'sending') return
+      if (entry.op === 'create') {
+        await db.outbox.where('target_id').equals(entry.target_id).delete()
+      } else {
+        await db.outbox.delete(id)
+      }
+    })
+    this.notify()
+  }
+
+  /** Undo is only possible while the edit has not been handed to the network. */
+  async undo(id: string): Promise<boolean> {
+    const entry = await this.#db.outbox.get(id)
+    if (!entry || entry.status !== 'queued' || entry.attempt_started_at !== null) return false
+    await this.discard(id)
+    return true
+  }
+
+  /**
+   * Settles a conflict: `mine` re-queues the edit against what the server has now;
+   * `theirs` drops it.
+   */
+  async resolve(id: string, choice: 'mine' | 'theirs'): Promise<void> {
+    const db = this.#db
+    await db.transaction('rw', db.outbox, async () => {
+      const entry = await db.outbox.get(id)
+      if (!entry || entry.status !== 'conflict') return
+      if (choice === 'theirs') return void (await db.outbox.delete(id))
+      const base = { ...entry.base }
+      for (const c of entry.conflicts ?? []) base[c.field] = c.theirs
+      await db.outbox.put({
+        ...entry,
+        base,
+        status: 'queued',
+        conflicts: null,
+        last_error: null,
+        next_attempt_at: 0,
+      })
+    })
+    this.notify()
+  }
+
+  async #resolveId(id: string): Promise<string> {
+    return (await this.#db.id_map.get(id))?.acs_user_id ?? id
+  }
+
+  async #serverCopy(id: string) {
+    const cached = await this.#db.acs_users.get(id)
+    return cached && fromCachedUser(cached)
+  }
+
+  #entriesFor(target_id: string): Promise<OutboxEntry[]> {
+    return this.#db.outbox.where('target_id').equals(target_id).sortBy('id')
+  }
+}
+
+/** The values the person saw for the fields an update changes. */
+function baseOf(
+  current: ViewUser | undefined,
+  changes: UserChanges,
+): Partial<Record<ChangeField, unknown>> {
+  const base: Partial<Record<ChangeField, unknown>> = {}
+  for (const field of Object.keys(changes) as ChangeField[]) base[field] = current?.[field] ?? null
+  return base
+}

@@ -1,0 +1,464 @@
+import type { AcsUser } from '../../../shared/domain'
+import type { KeyholderError, Result } from '../../../shared/errors'
+import { describeStorageError, type KeyholderDb } from '../db/schema'
+import type { Api } from './api'
+import { commitSuccess } from './commit'
+import type { Outbox } from './outbox'
+import type { ChangeField, FieldConflict, OutboxEntry } from './outbox-types'
+import { isTempId } from './outbox-types'
+import { findCreatedUser } from './reconcile'
+
+export interface ReplayerOptions {
+  /** Users replayed at the same time; one user's edits always go strictly in order. */
+  concurrency?: number
+  baseDelayMs?: number
+  maxDelayMs?: number
+  now?: () => number
+  random?: () => number
+  /** Test seam for crash points: throw {@link Abandon} to stop as a crash would. */
+  hooks?: Partial<Record<'beforeSend' | 'afterSend' | 'beforeCommit', (entry: OutboxEntry) => void>>
+  onPause?: (reason: 'unauthorized' | 'offline') => void
+  /**
+   * Something failed that is not the server's answer (IndexedDB full or broken, a bug): the
+   * replayer backs off and reports it, so it is shown instead of retried in a tight loop.
+   */
+  onError?: (message: string) => void
+}
+
+/** Thrown by a hook to simulate a crash: the replayer stops without writing anything more. */
+export class Abandon extends Error {}
+
+type Outcome = { kind: 'done'; user?: AcsUser } | { kind: 'error'; error: KeyholderError }
+
+/**
+ * Sends queued edits to Seam, exactly once in effect.
+ *
+ * Invariants:
+ * - An entry is marked `sending` (with `attempt_started_at`) in IndexedDB before its request
+ *   leaves; after a crash such an entry's outcome is unknown and is settled by looking at
+ *   the server, never by blindly sending again.
+ * - A create that may have reached the server (any earlier attempt) is resent only after
+ *   reconciliation found no user matching it; every other operation is checked against the
+ *   server's current state before it is sent, and is idempotent besides.
+ * - Success is committed in one transaction that updates the cache, remaps temporary ids and
+ *   removes the entry, so the cache reflects an edit before the edit disappears.
+ */
+export class Replayer {
+  readonly #db: KeyholderDb
+  readonly #outbox: Outbox
+  readonly #api: Api
+  readonly #options: Required<Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError'>> &
+    ReplayerOptions
+  readonly #inFlight = new Set<string>()
+  #running = false
+  #paused: 'unauthorized' | 'offline' | null = null
+  #wake: (() => void) | null = null
+  /** Set by a kick that came while the loop was not asleep, so it is not lost. */
+  #kicked = false
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #loop: Promise<void> | null = null
+  #abandoned = false
+  #idleWaiters: (() => void)[] = []
+  /** Unexpected failures in a row, and when the replayer may try again after the last one. */
+  #faults = 0
+  #faultUntil = 0
+
+  constructor(db: KeyholderDb, outbox: Outbox, api: Api, options: ReplayerOptions = {}) {
+    this.#db = db
+    this.#outbox = outbox
+    this.#api = api
+    this.#options = {
+      concurrency: 4,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      now: Date.now,
+      random: Math.random,
+      ...options,
+    }
+    outbox.subscribe(() => this.kick())
+  }
+
+  get paused(): 'unauthorized' | 'offline' | null {
+    return this.#paused
+  }
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#abandoned = false
+    this.#loop = this.#run()
+  }
+
+  /** Stops after the requests under way have been settled. */
+  async stop(): Promise<void> {
+    this.#running = false
+    this.kick()
+    await this.#loop
+  }
+
+  /** Connectivity as the main process reports it. */
+  setConnectivity(state: 'online' | 'offline' | 'unauthorized' | 'checking'): void {
+    if (state === 'online') {
+      this.#paused = null
+      this.kick()
+    } else if (state === 'offline' || state === 'unauthorized') {
+      this.#pause(state)
+    }
+  }
+
+  /** Wakes the loop (new work, back online, a retry). */
+  kick(): void {
+    this.#kicked = true
+    const wake = this.#wake
+    this.#wake = null
+    wake?.()
+  }
+
+  /** Resolves when nothing is runnable now (all done, waiting on the person, or paused). */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#idleWaiters.push(resolve)
+      this.kick()
+    })
+  }
+
+  async #run(): Promise<void> {
+    const active = new Map<string, Promise<void>>()
+    while (this.#running && !this.#abandoned) {
+      this.#kicked = false
+      try {
+        const faulted = this.#options.now() < this.#faultUntil
+        const heads = this.#paused || faulted ? [] : await this.#runnableHeads()
+        for (const entry of heads) {
+          if (active.size >= this.#options.concurrency) break
+          if (this.#inFlight.has(entry.target_id)) continue
+          this.#inFlight.add(entry.target_id)
+          const task = this.#process(entry)
+            .then(() => void (this.#faults = 0))
+            .catch((cause: unknown) => {
+              if (cause instanceof Abandon) this.#abandoned = true
+              else this.#fault(cause)
+            })
+            .finally(() => {
+              this.#inFlight.delete(entry.target_id)
+              active.delete(entry.id)
+              this.kick()
+            })
+          active.set(entry.id, task)
+        }
+        if (active.size === 0) {
+          for (const resolve of this.#idleWaiters.splice(0)) resolve()
+        }
+        await this.#sleep(await this.#nextWakeDelay(active.size > 0))
+      } catch (cause) {
+        this.#fault(cause)
+        await this.#sleep(this.#faultUntil - this.#options.now())
+      }
+    }
+    await Promise.allSettled(active.values())
+    for (const resolve of this.#idleWaiters.splice(0)) resolve()
+  }
+
+  /** For each user, its oldest entry, if it may go now. Later entries wait behind it. */
+  async #runnableHeads(): Promise<OutboxEntry[]> {
+    const now = this.#options.now()
+    const heads = new Map<string, OutboxEntry>()
+    await this.#db.outbox.orderBy('id').each((entry) => {
+      if (!heads.has(entry.target_id)) heads.set(entry.target_id, entry)
+    })
+    return [...heads.values()].filter(
+      (e) =>
+        !this.#inFlight.has(e.target_id) &&
+        (e.status === 'sending' || (e.status === 'queued' && e.next_attempt_at <= now)),
+    )
+  }
+
+  #fault(cause: unknown): void {
+    this.#faults += 1
+    this.#faultUntil = this.#options.now() + this.#backoff(this.#faults)
+    const message =
+      describeStorageError(cause) ?? (cause instanceof Error ? cause.message : String(cause))
+    console.error('replay failed unexpectedly', cause)
+    this.#options.onError?.(message)
+  }
+
+  async #nextWakeDelay(busy: boolean): Promise<number> {
+    if (busy || this.#paused) return Infinity
+    const faultWait = this.#faultUntil - this.#options.now()
+    if (faultWait > 0) return faultWait
+    let earliest = Infinity
+    await this.#db.outbox
+      .where('status')
+      .equals('queued')
+      .each((e) => {
+        earliest = Math.min(earliest, e.next_attempt_at)
+      })
+    return earliest === Infinity ? Infinity : Math.max(0, earliest - this.#options.now())
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#kicked || ms <= 0) {
+      this.#kicked = false
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      this.#wake = resolve
+      clearTimeout(this.#timer)
+      if (ms !== Infinity) this.#timer = setTimeout(() => this.kick(), Math.min(ms, 2 ** 31 - 1))
+    })
+  }
+
+  #pause(reason: 'unauthorized' | 'offline'): void {
+    if (this.#paused === reason) return
+    this.#paused = reason
+    this.#options.onPause?.(reason)
+  }
+
+  async #process(head: OutboxEntry): Promise<void> {
+    const hooks = this.#options.hooks ?? {}
+    // A user created offline has no server id yet: nothing else for it can go first.
+    if (isTempId(head.target_id) && head.op !== 'create') return
+
+    const prepared = await this.#prepare(head)
+    if (prepared.kind === 'settled') {
+      if (prepared.outcome.kind === 'done') return this.#commit(head, prepared.outcome)
+      return this.#settleError(head, prepared.outcome.error)
+    }
+    if (prepared.kind === 'conflict') return this.#markConflict(head, prepared.conflicts)
+
+    hooks.beforeSend?.(head)
+    const entry = await this.#markSending(head, prepared.params)
+    if (!entry) return
+    const outcome = await this.#send(entry)
+    hooks.afterSend?.(entry)
+    if (outcome.kind === 'done') {
+      hooks.beforeCommit?.(entry)
+      return this.#commit(entry, outcome)
+    }
+    return this.#settleError(entry, outcome.error)
+  }
+
+  /**
+   * Looks at the server before sending: settles an earlier attempt whose outcome is unknown,
+   * skips what is already true, and finds conflicts with edits made elsewhere.
+   */
+  async #prepare(
+    entry: OutboxEntry,
+  ): Promise<
+    | { kind: 'send'; params: OutboxEntry['params'] }
+    | { kind: 'settled'; outcome: Outcome }
+    | { kind: 'conflict'; conflicts: FieldConflict[] }
+  > {
+    const send = { kind: 'send' as const, params: entry.params }
+    switch (entry.op) {
+      case 'create': {
+        if (entry.attempts === 0 && entry.status === 'queued') return send
+        // Users already matched to another offline create are not this one.
+        const claimed = new Set((await this.#db.id_map.toArray()).map((m) => m.acs_user_id))
+        const found = await findCreatedUser(this.#api, entry, claimed)
+        if (!found.ok) return { kind: 'settled', outcome: { kind: 'error', error: found.error } }
+        return found.value
+          ? { kind: 'settled', outcome: { kind: 'done', user: found.value } }
+          : send
+      }
+      case 'update': {
+        const current = await this.#api.invoke('users.get', { acs_user_id: entry.target_id })
+        if (!current.ok)
+          return { kind: 'settled', outcome: { kind: 'error', error: current.error } }
+        const remaining: Record<string, unknown> = {}
+        const conflicts: FieldConflict[] = []
+        for (const [field, mine] of Object.entries(entry.params)) {
+          const theirs = current.value[field as ChangeField] ?? null
+          if (same(theirs, mine)) continue
+          if (!same(theirs, entry.base[field as ChangeField] ?? null)) {
+            conflicts.push({
+              field: field as ChangeField,
+              base: entry.base[field as ChangeField] ?? null,
+              theirs,
+              mine,
+            })
+          }
+          remaining[field] = mine
+        }
+        if (conflicts.length) return { kind: 'conflict', conflicts }
+        if (Object.keys(remaining).length === 0) {
+          return { kind: 'settled', outcome: { kind: 'done', user: current.value } }
+        }
+        return { kind: 'send', params: remaining }
+      }
+      case 'suspend':
+      case 'unsuspend': {
+        if (entry.attempts === 0 && entry.status === 'queued') return send
+        const current = await this.#api.invoke('users.get', { acs_user_id: entry.target_id })
+        if (!current.ok)
+          return { kind: 'settled', outcome: { kind: 'error', error: current.error } }
+        const wanted = entry.op === 'suspend'
+        return Boolean(current.value.is_suspended) === wanted
+          ? { kind: 'settled', outcome: { kind: 'done', user: current.value } }
+          : send
+      }
+      case 'add_to_access_group':
+      case 'remove_from_access_group': {
+        if (entry.attempts === 0 && entry.status === 'queued') return send
+        const groups = await this.#api.invoke('users.list_access_groups', {
+          acs_user_id: entry.target_id,
+        })
+        if (!groups.ok) return { kind: 'settled', outcome: { kind: 'error', error: groups.error } }
+        const member = groups.value.some(
+          (g) => g.acs_access_group_id === entry.params.acs_access_group_id,
+        )
+        return member === (entry.op === 'add_to_access_group')
+          ? { kind: 'settled', outcome: { kind: 'done' } }
+          : send
+      }
+      case 'delete':
+      case 'revoke_access_to_all_entrances':
+        // Both are idempotent; a repeated delete answered 404 counts as done.
+        return send
+    }
+  }
+
+  /** Marks the entry `sending` and returns it as stored, unless it changed meanwhile. */
+  async #markSending(
+    head: OutboxEntry,
+    params: OutboxEntry['params'],
+  ): Promise<OutboxEntry | null> {
+    const db = this.#db
+    const entry = await db.transaction('rw', db.outbox, async () => {
+      const stored = await db.outbox.get(head.id)
+      if (!stored || (stored.status !== 'queued' && stored.status !== 'sending')) return null
+      // An update merged after `prepare` read the server must be prepared again.
+      if (stored.op === 'update' && JSON.stringify(stored.params) !== JSON.stringify(head.params)) {
+        return null
+      }
+      const next = {
+        ...stored,
+        params: stored.op === 'update' ? params : stored.params,
+        status: 'sending',
+        attempts: stored.attempts + 1,
+        attempt_started_at: new Date(this.#options.now()).toISOString(),
+      } as OutboxEntry
+      await db.outbox.put(next)
+      return next
+    })
+    this.#outbox.notify()
+    return entry
+  }
+
+  async #send(entry: OutboxEntry): Promise<Outcome> {
+    const api = this.#api
+    const acs_user_id = entry.target_id
+    let result: Result<unknown>
+    switch (entry.op) {
+      case 'create': {
+        const created = await api.invoke('users.create', entry.params)
+        return created.ok
+          ? { kind: 'done', user: created.value }
+          : { kind: 'error', error: created.error }
+      }
+      case 'update':
+        result = await api.invoke('users.update', { acs_user_id, changes: entry.params })
+        break
+      case 'suspend':
+        result = await api.invoke('users.suspend', { acs_user_id })
+        break
+      case 'unsuspend':
+        result = await api.invoke('users.unsuspend', { acs_user_id })
+        break
+      case 'delete':
+        result = await api.invoke('users.delete', { acs_user_id })
+        if (!result.ok && result.error.kind === 'not_found') return { kind: 'done' }
+        break
+      case 'revoke_access_to_all_entrances':
+        result = await api.invoke('users.revoke_access_to_all_entrances', { acs_user_id })
+        break
+      case 'add_to_access_group':
+        result = await api.invoke('users.add_to_access_group', { acs_user_id, ...entry.params })
+        break
+      case 'remove_from_access_group':
+        result = await api.invoke('users.remove_from_access_group', {
+          acs_user_id,
+          ...entry.params,
+        })
+        break
+    }
+    return result.ok ? { kind: 'done' } : { kind: 'error', error: result.error }
+  }
+
+  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<void> {
+    await commitSuccess(this.#db, entry, outcome.user)
+    this.#outbox.notify()
+  }
+
+  async #settleError(entry: OutboxEntry, error: KeyholderError): Promise<void> {
+    const now = this.#options.now()
+    let patch: Partial<OutboxEntry>
+    switch (error.kind) {
+      case 'unreachable':
+      case 'server':
+        // Only this entry backs off: the main process decides when the whole app is offline
+        // and tells us through setConnectivity.
+        patch = {
+          status: 'queued',
+          next_attempt_at: now + this.#backoff(entry.attempts),
+          last_error: error,
+        }
+        break
+      case 'rate_limited':
+        patch = { status: 'queued', next_attempt_at: now + error.retry_after_ms, last_error: error }
+        break
+      case 'unauthorized':
+        patch = { status: 'queued', next_attempt_at: 0, last_error: error }
+        this.#pause('unauthorized')
+        break
+      case 'not_found':
+        patch = {
+          status: 'conflict',
+          conflicts: null,
+          last_error: { ...error, message: 'This user was deleted elsewhere.' },
+        }
+        break
+      case 'invalid_input':
+      case 'local':
+        patch = { status: 'failed', last_error: error }
+        break
+    }
+    await this.#db.outbox.update(entry.id, patch)
+    this.#outbox.notify()
+  }
+
+  async #markConflict(entry: OutboxEntry, conflicts: FieldConflict[]): Promise<void> {
+    await this.#db.outbox.update(entry.id, {
+      status: 'conflict',
+      conflicts,
+      last_error: {
+        kind: 'local',
+        message: 'Someone else changed this user since you edited it.',
+      },
+    })
+    this.#outbox.notify()
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random. */
+  #backoff(attempts: number): number {
+    const { baseDelayMs, maxDelayMs, random } = this.#options
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1))
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    // Access schedules: compare instants, not spellings of them.
+    const x = a as Record<string, unknown>
+    const y = b as Record<string, unknown>
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)])
+    return [...keys].every((k) =>
+      typeof x[k] === 'string' && typeof y[k] === 'string' && !Number.isNaN(Date.parse(x[k]))
+        ? Date.parse(x[k]) === Date.parse(y[k])
+        : same(x[k] ?? null, y[k] ?? null),
+    )
+  }
+  return false
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { unwrap } from '../../src/shared/errors'
+import type { Api } from '../../src/renderer/lib/sync/api'
+import { changedSinceLastSync, pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
+import type { SyncProgress } from '../../src/renderer/lib/sync/pull'
+import { describeStorageError } from '../../src/renderer/lib/db/schema'
+import { openClient, startRig, type OfflineRig } from '../support/offline'
+
+let rig: OfflineRig
+let systemId: string
+
+beforeAll(async () => {
+  rig = await startRig({ users: 400 })
+  systemId = unwrap(await rig.api.invoke('systems.list', {}))[0]!.acs_system_id
+})
+afterAll(() => rig?.dispose())
+
+async function serverIds(): Promise<string[]> {
+  const users = await rig.seam
+    .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 500 }))
+    .flattenToArray()
+  return users.map((u) => u.acs_user_id).sort()
+}
+
+async function cachedIds(client: ReturnType<typeof openClient>): Promise<string[]> {
+  return (await client.db.acs_users.where('acs_system_id').equals(systemId).primaryKeys()).sort()
+}
+
+test('a full listing arrives page by page, with progress, and is recorded as synced', async () => {
+  const client = openClient(rig.api)
+  await pullSystems(client.db, rig.api)
+  const progress: SyncProgress[] = []
+  const result = await pullUsers(client.db, rig.api, systemId, {
+    pageSize: 25,
+    onProgress: (p) => progress.push(p),
+  })
+  const expected = await serverIds()
+  expect(await cachedIds(client)).toEqual(expected)
+  expect(result).toMatchObject({ done: true, users: expected.length, total: expected.length })
+  expect(progress.length).toBe(Math.ceil(expected.length / 25) + 1)
+  expect(progress.map((p) => p.users)).toEqual(
+    [...progress.map((p) => p.users)].sort((a, b) => a - b),
+  )
+  const state = await client.db.sync_state.get(systemId)
+  expect(state?.last_synced_at).toBeTruthy()
+  expect(state?.user_count).toBe(expected.length)
+})
+
+test('an interrupted listing keeps the previous cache; the next complete one removes the gone', async () => {
+  const client = openClient(rig.api)
+  await pullSystems(client.db, rig.api)
+  await pullUsers(client.db, rig.api, systemId, { pageSize: 25 })
+  const before = await cachedIds(client)
+
+  // Someone deletes a user elsewhere, then our next listing is cut off half-way.
+  const gone = before[5]!
+  await rig.seam.acs.users.delete({ acs_user_id: gone })
+  let pages = 0
+  const flaky: Api = {
+    invoke: (channel, request) => {
+      if (channel === 'users.list_page' && ++pages === 3) {
+        return Promise.resolve({ ok: false, error: { kind: 'unreachable', message: 'cut' } })
+      }
+      return rig.api.invoke(channel, request)
+    },
+  }
+  await expect(pullUsers(client.db, flaky, systemId, { pageSize: 25 })).rejects.toThrow('cut')
+  expect(await cachedIds(client)).toEqual(before)
+  expect((await client.db.sync_state.get(systemId))?.last_error).toBe('cut')
+
+  await pullUsers(client.db, rig.api, systemId, { pageSize: 25 })
+  expect(await cachedIds(client)).toEqual(before.filter((id) => id !== gone))
+  expect(await cachedIds(client)).toEqual(await serverIds())
+})
+
+test('a page fetched before one of our edits was confirmed does not overwrite it', async () => {
+  const client = openClient(rig.api)
+  await pullSystems(client.db, rig.api)
+  await pullUsers(client.db, rig.api, systemId, { pageSize: 500 })
+  const [user] = await client.db.acs_users
+    .where('acs_system_id')
+    .equals(systemId)
+    .limit(1)
+    .toArray()
+
+  // The listing's only page is answered first; our edit is confirmed before the page is written.
+  const slow: Api = {
+    invoke: async (channel, request) => {
+      const answer = await rig.api.invoke(channel, request)
+      if (channel === 'users.list_page') {
+        await client.outbox.enqueue({
+          op: 'update',
+          target_id: user!.acs_user_id,
+          params: { full_name: 'Edited Meanwhile' },
+        })
+        client.replayer.start()
+        await client.replayer.idle()
+        await client.replayer.stop()
+      }
+      return answer
+    },
+  }
+  await pullUsers(client.db, slow, systemId, { pageSize: 500 })
+  expect((await client.db.acs_users.get(user!.acs_user_id))?.full_name).toBe('Edited Meanwhile')
+  expect(await client.db.outbox.count()).toBe(0)
+})
+
+test('acs_user events say whether anything was created or deleted since the last sync', async () => {
+  const client = openClient(rig.api)
+  await pullSystems(client.db, rig.api)
+  await pullUsers(client.db, rig.api, systemId)
+  expect(await changedSinceLastSync(client.db, rig.api, systemId)).toBe(false)
+  await rig.seam.acs.users.create({ acs_system_id: systemId, full_name: 'Walk-in Visitor' })
+  expect(await changedSinceLastSync(client.db, rig.api, systemId)).toBe(true)
+  // The change is remembered as seen.
+  expect(await changedSinceLastSync(client.db, rig.api, systemId)).toBe(false)
+})
+
+test('storage failures are put in words a person can act on', () => {
+  expect(
+    describeStorageError(Object.assign(new Error('x'), { name: 'QuotaExceededError' })),
+  ).toMatch(/out of space/)
+  expect(describeStorageError({ name: 'AbortError', inner: { name: 'UnknownError' } })).toMatch(
+    /could not read or write/,
+  )
+  expect(describeStorageError(new Error('other'))).toBeNull()
+})

@@ -1,0 +1,95 @@
+/**
+ * Real parts for offline-core tests: the sandbox server (optionally behind the fault proxy),
+ * the real main-process services, and a fresh IndexedDB (fake-indexeddb) per test.
+ */
+import { SeamHttp } from '@seamapi/http'
+import type { Api } from '../../src/renderer/lib/sync/api'
+import { KeyholderDb } from '../../src/renderer/lib/db/schema'
+import { Outbox } from '../../src/renderer/lib/sync/outbox'
+import { Replayer, type ReplayerOptions } from '../../src/renderer/lib/sync/replayer'
+import { pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
+import { startSandbox, type Sandbox } from '../../src/main/sandbox'
+import { createServices, type Services } from '../../src/main/services'
+import { createVault } from '../../src/main/vault'
+import { memoryCipher, MemoryStore } from '../../src/main/vault/memory'
+
+let dbCounter = 0
+
+export interface OfflineRig {
+  sandbox: Sandbox
+  services: Services
+  api: Api
+  /** The official SDK straight at the sandbox: the judge of the server's real state. */
+  seam: SeamHttp
+  dispose(): Promise<void>
+}
+
+/** Services talking to `endpoint` (the sandbox, or a proxy in front of it). */
+export async function startRig(
+  options: { users?: number; endpoint?: (sandbox: Sandbox) => Promise<string> } = {},
+): Promise<OfflineRig> {
+  const sandbox = await startSandbox({ port: 0, users: options.users ?? 60, seed: 7 })
+  const endpoint = options.endpoint ? await options.endpoint(sandbox) : sandbox.endpoint
+  const vault = createVault({ cipher: memoryCipher(), store: new MemoryStore() })
+  const services = createServices({
+    vault,
+    runtime: 'harness',
+    version: 'test',
+    startSandbox: () => Promise.resolve(sandbox),
+  })
+  const workspace = await vault.add({
+    name: 'Test',
+    endpoint,
+    api_key: sandbox.apiKey,
+    allow_unprotected_storage: true,
+  })
+  await services.session.activate(workspace.workspace_id)
+  const api: Api = {
+    invoke: (channel, request) => services.dispatch(channel, request) as never,
+  }
+  return {
+    sandbox,
+    services,
+    api,
+    seam: new SeamHttp({ apiKey: sandbox.apiKey, endpoint: sandbox.endpoint }),
+    dispose: async () => {
+      await services.dispose()
+      await sandbox.stop()
+    },
+  }
+}
+
+export interface Client {
+  db: KeyholderDb
+  outbox: Outbox
+  replayer: Replayer
+}
+
+/** One renderer's offline core on a database; pass `db` to "restart" on the same data. */
+export function openClient(api: Api, options: ReplayerOptions & { db?: KeyholderDb } = {}): Client {
+  const db = options.db ?? new KeyholderDb(`keyholder-test-${++dbCounter}-${Date.now()}`)
+  const outbox = new Outbox(db)
+  const replayer = new Replayer(db, outbox, api, { baseDelayMs: 5, maxDelayMs: 50, ...options })
+  return { db, outbox, replayer }
+}
+
+/** Pulls systems and every system's users into the client's cache. */
+export async function pullAll(client: Client, api: Api): Promise<void> {
+  await pullSystems(client.db, api)
+  for (const system of await client.db.acs_systems.toArray()) {
+    await pullUsers(client.db, api, system.acs_system_id)
+  }
+}
+
+/** Runs the replayer until nothing is left that it can do on its own. */
+export async function replayUntilSettled(client: Client, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  client.replayer.start()
+  for (;;) {
+    await client.replayer.idle()
+    const waiting = await client.db.outbox.where('status').anyOf('queued', 'sending').count()
+    if (waiting === 0) return
+    if (Date.now() > deadline) throw new Error(`replay did not settle: ${waiting} entries left`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
