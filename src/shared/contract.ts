@@ -33,7 +33,8 @@ export const userChangesSchema = z
     full_name: z.string().trim().min(1).max(200),
     email_address: z.string().trim().email().max(320),
     phone_number: e164,
-    access_schedule: accessScheduleSchema,
+    /** null removes the schedule: access with no start or end. */
+    access_schedule: accessScheduleSchema.nullable(),
   })
   .partial()
   .strict()
@@ -132,6 +133,11 @@ export const invokeContract = {
     response: workspaceSummarySchema,
   },
   'workspaces.remove': { request: z.object({ workspace_id: id }).strict(), response: ok },
+  /** Replaces a saved workspace's key, e.g. after Seam refused the old one. */
+  'workspaces.set_key': {
+    request: z.object({ workspace_id: id, api_key: z.string().trim().min(1).max(500) }).strict(),
+    response: workspaceSummarySchema,
+  },
   'workspaces.activate': {
     request: z.object({ workspace_id: id }).strict(),
     response: appInfoSchema,
@@ -194,6 +200,8 @@ export const invokeContract = {
       .strict(),
     response: z.array(z.custom<SeamEvent>(isRecordWith('event_id'))),
   },
+  /** Only in the sandbox: whether "simulate connection loss" is off (connected) or on. */
+  'sandbox.get_connection': { request: none, response: z.object({ connected: z.boolean() }) },
   'sandbox.set_connection': {
     request: z.object({ connected: z.boolean() }).strict(),
     response: z.object({ connected: z.boolean() }),

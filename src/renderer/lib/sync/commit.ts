@@ -2,6 +2,7 @@ import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderDb } from '../db/schema'
 import { toCachedUser } from '../db/schema'
 import type { OutboxEntry } from './outbox-types'
+import { withChanges } from './overlay'
 
 /**
  * Records a confirmed edit. One transaction writes what the server now has into the cache,
@@ -42,12 +43,7 @@ export async function commitSuccess(
         }
         case 'update':
           if (user) await put(user)
-          else if (cached)
-            await put({
-              ...cached,
-              ...stored.params,
-              ...(stored.params.full_name && { display_name: stored.params.full_name }),
-            })
+          else if (cached) await put(withChanges(cached, stored.params))
           break
         case 'suspend':
         case 'unsuspend':

@@ -1,3 +1,4 @@
+import type { UserChanges } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
 import type { OutboxEntry } from './outbox-types'
 
@@ -11,6 +12,18 @@ export interface ViewUser extends AcsUser {
   pending_delete: boolean
   /** Created offline and not yet known to the server. */
   pending_create: boolean
+}
+
+/**
+ * A user with an update applied, as Seam would store it: the display name follows the full
+ * name, and a `null` schedule means the schedule is gone.
+ */
+export function withChanges<U extends AcsUser>(user: U, changes: UserChanges): U {
+  const { access_schedule, ...rest } = changes
+  const next: U = { ...user, ...rest, ...(rest.full_name && { display_name: rest.full_name }) }
+  if (access_schedule === null) delete next.access_schedule
+  else if (access_schedule) next.access_schedule = access_schedule
+  return next
 }
 
 /**
@@ -63,8 +76,7 @@ export function applyPending(
       }
       case 'update':
         if (!user) break
-        user = { ...user, ...entry.params }
-        if (entry.params.full_name) user.display_name = entry.params.full_name
+        user = withChanges(user, entry.params)
         Object.keys(entry.params).forEach((key) => pending.add(key))
         break
       case 'suspend':
