@@ -1,5 +1,5 @@
 import type { ConnectivityState, KeyholderApi } from '../../../shared/contract'
-import type { KeyholderDb } from '../db/schema'
+import { describeStorageError, type KeyholderDb } from '../db/schema'
 import { Outbox } from './outbox'
 import { changedSinceLastSync, pullSystems, pullUsers, type SyncProgress } from './pull'
 import { Replayer, type ReplayerOptions } from './replayer'
@@ -8,7 +8,12 @@ export interface EngineStatus {
   connectivity: ConnectivityState['state']
   /** The system whose users are being listed right now, with progress. */
   syncing: SyncProgress | null
+  /** Sending queued edits: how many of those waiting when sending began are done. */
+  replaying: { done: number; total: number } | null
+  /** The last listing that failed, in the server's or our words. */
   lastError: string | null
+  /** IndexedDB trouble (full disk, broken store), shown until it clears. */
+  storageError: string | null
 }
 
 export interface EngineOptions {
@@ -30,17 +35,27 @@ export class SyncEngine {
   readonly #api: KeyholderApi
   readonly #options: Required<Omit<EngineOptions, 'replayer'>>
   readonly #listeners = new Set<(status: EngineStatus) => void>()
-  #status: EngineStatus = { connectivity: 'checking', syncing: null, lastError: null }
+  readonly #synced = new Set<(acs_system_id: string) => void>()
+  #status: EngineStatus = {
+    connectivity: 'checking',
+    syncing: null,
+    replaying: null,
+    lastError: null,
+    storageError: null,
+  }
   #timer: ReturnType<typeof setInterval> | undefined
   #pulling: Promise<void> | null = null
-  #unsubscribe: (() => void) | null = null
+  #unsubscribe: (() => void)[] = []
 
   constructor(db: KeyholderDb, api: KeyholderApi, options: EngineOptions = {}) {
     this.#db = db
     this.#api = api
     this.#options = { refreshIntervalMs: 60_000, fullSyncMaxAgeMs: 15 * 60_000, ...options }
     this.outbox = new Outbox(db)
-    this.replayer = new Replayer(db, this.outbox, api, options.replayer)
+    this.replayer = new Replayer(db, this.outbox, api, {
+      ...options.replayer,
+      onError: (message) => this.#set({ storageError: message }),
+    })
   }
 
   get status(): EngineStatus {
@@ -53,8 +68,17 @@ export class SyncEngine {
     return () => this.#listeners.delete(listener)
   }
 
+  /** Called after a system's users were listed completely and written to the cache. */
+  onSynced(listener: (acs_system_id: string) => void): () => void {
+    this.#synced.add(listener)
+    return () => this.#synced.delete(listener)
+  }
+
   async start(): Promise<void> {
-    this.#unsubscribe = this.#api.on('connectivity', (state) => this.#onConnectivity(state.state))
+    this.#unsubscribe.push(
+      this.#api.on('connectivity', (state) => this.#onConnectivity(state.state)),
+      this.outbox.subscribe(() => void this.#trackReplay()),
+    )
     const current = await this.#api.invoke('connectivity.get', {})
     if (current.ok) this.#onConnectivity(current.value.state)
     this.replayer.start()
@@ -63,8 +87,9 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer)
-    this.#unsubscribe?.()
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
     await this.replayer.stop()
+    await this.#pulling
   }
 
   /** Full listing of every system now (the "Sync now" button). */
@@ -92,12 +117,15 @@ export class SyncEngine {
           await pullUsers(this.#db, this.#api, system.acs_system_id, {
             onProgress: (syncing) => this.#set({ syncing }),
           })
+          for (const listener of this.#synced) listener(system.acs_system_id)
         }
-        this.#set({ syncing: null, lastError: null })
+        this.#set({ syncing: null, lastError: null, storageError: null })
       } catch (cause) {
+        const storage = describeStorageError(cause)
+        const message = cause instanceof Error ? cause.message : String(cause)
         this.#set({
           syncing: null,
-          lastError: cause instanceof Error ? cause.message : String(cause),
+          ...(storage ? { storageError: storage } : { lastError: message }),
         })
       } finally {
         this.#pulling = null
@@ -106,10 +134,31 @@ export class SyncEngine {
     return this.#pulling
   }
 
+  /**
+   * Progress of sending queued edits, for the progress bar: the total grows when edits are
+   * added while sending, and the bar goes away when nothing is left that can be sent now.
+   */
+  async #trackReplay(): Promise<void> {
+    try {
+      const counts = await this.outbox.counts()
+      const waiting = counts.queued + counts.sending
+      if (waiting === 0 || this.#status.connectivity !== 'online') {
+        if (this.#status.replaying) this.#set({ replaying: null })
+        return
+      }
+      const previous = this.#status.replaying
+      const total = Math.max(previous?.total ?? 0, waiting + (previous?.done ?? 0))
+      this.#set({ replaying: { done: total - waiting, total } })
+    } catch (cause) {
+      this.#set({ storageError: describeStorageError(cause) ?? String(cause) })
+    }
+  }
+
   #onConnectivity(state: ConnectivityState['state']): void {
     const cameOnline = state === 'online' && this.#status.connectivity !== 'online'
     this.#set({ connectivity: state })
     this.replayer.setConnectivity(state)
+    void this.#trackReplay()
     if (cameOnline) void this.refresh()
   }
 

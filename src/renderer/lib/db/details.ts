@@ -1,0 +1,146 @@
+/**
+ * Everything the user detail panel shows, read from the cache (so it works offline) with our
+ * queued edits laid on top, and refreshed from Seam when online.
+ */
+import type { Api } from '../sync/api'
+import type { Outbox } from '../sync/outbox'
+import type { ViewUser } from '../sync/overlay'
+import type { OutboxEntry } from '../sync/outbox-types'
+import { isTempId } from '../sync/outbox-types'
+import {
+  toCachedUser,
+  type CachedEntrance,
+  type CachedGroup,
+  type CachedSystem,
+  type KeyholderDb,
+} from './schema'
+
+export interface GroupMembership {
+  group: CachedGroup
+  /** A queued add or remove not yet confirmed by Seam. */
+  pending: 'adding' | 'removing' | null
+}
+
+export interface UserDetail {
+  user: ViewUser
+  system: CachedSystem | undefined
+  /** Groups the person is in, or is about to join or leave. */
+  memberships: GroupMembership[]
+  /** The system's other groups, for "Add to group". */
+  otherGroups: CachedGroup[]
+  entrances: CachedEntrance[]
+  /** A "revoke all access" is queued: doors listed may already be out of date. */
+  revokePending: boolean
+}
+
+export async function readDetail(
+  db: KeyholderDb,
+  outbox: Outbox,
+  id: string,
+): Promise<UserDetail | undefined> {
+  const user = await outbox.view(id)
+  if (!user) return undefined
+  const acs_user_id = user.acs_user_id
+  const [system, groups, members, entrances] = await Promise.all([
+    db.acs_systems.get(user.acs_system_id),
+    db.access_groups.where('acs_system_id').equals(user.acs_system_id).toArray(),
+    db.memberships.where('acs_user_id').equals(acs_user_id).toArray(),
+    db.entrances.where('acs_user_id').equals(acs_user_id).toArray(),
+  ])
+  const member = new Set(members.map((m) => m.acs_access_group_id))
+  const pending = new Map<string, GroupMembership['pending']>()
+  let revokePending = false
+  const createGroups =
+    user.pending_entries[0]?.op === 'create'
+      ? user.pending_entries[0].params.acs_access_group_ids
+      : undefined
+  for (const groupId of createGroups ?? []) pending.set(groupId, 'adding')
+  for (const entry of user.pending_entries)
+    applyGroupEdit(entry, member, pending, () => (revokePending = true))
+  const byName = (a: CachedGroup, b: CachedGroup) => a.name.localeCompare(b.name)
+  return {
+    user,
+    system,
+    memberships: groups
+      .filter((g) => member.has(g.acs_access_group_id) || pending.has(g.acs_access_group_id))
+      .sort(byName)
+      .map((group) => ({ group, pending: pending.get(group.acs_access_group_id) ?? null })),
+    otherGroups: groups
+      .filter(
+        (g) =>
+          !member.has(g.acs_access_group_id) && pending.get(g.acs_access_group_id) !== 'adding',
+      )
+      .sort(byName),
+    entrances: entrances.sort((a, b) => a.display_name.localeCompare(b.display_name)),
+    revokePending,
+  }
+}
+
+function applyGroupEdit(
+  entry: OutboxEntry,
+  member: Set<string>,
+  pending: Map<string, GroupMembership['pending']>,
+  revoke: () => void,
+): void {
+  if (entry.op === 'add_to_access_group') {
+    pending.set(
+      entry.params.acs_access_group_id,
+      member.has(entry.params.acs_access_group_id) ? null : 'adding',
+    )
+  } else if (entry.op === 'remove_from_access_group') {
+    pending.set(
+      entry.params.acs_access_group_id,
+      member.has(entry.params.acs_access_group_id) ? 'removing' : null,
+    )
+  } else if (entry.op === 'revoke_access_to_all_entrances') {
+    revoke()
+    for (const id of member) pending.set(id, 'removing')
+  }
+}
+
+/** The system's access groups, for pickers that must work offline later. */
+export async function refreshGroups(
+  db: KeyholderDb,
+  api: Api,
+  acs_system_id: string,
+): Promise<void> {
+  const result = await api.invoke('access_groups.list', { acs_system_id })
+  if (!result.ok) return
+  await db.transaction('rw', db.access_groups, async () => {
+    await db.access_groups.where('acs_system_id').equals(acs_system_id).delete()
+    await db.access_groups.bulkPut(result.value.map((g) => ({ ...g, _gen: 0 })))
+  })
+}
+
+/**
+ * Re-reads one person from Seam: their record, groups and doors. Returns the failure (to show
+ * "could not refresh") or null. Users created offline have nothing to read yet.
+ */
+export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
+  if (isTempId(id)) return null
+  const [user, groups, entrances] = await Promise.all([
+    api.invoke('users.get', { acs_user_id: id }),
+    api.invoke('users.list_access_groups', { acs_user_id: id }),
+    api.invoke('users.list_accessible_entrances', { acs_user_id: id }),
+  ])
+  const failed = [user, groups, entrances].find((r) => !r.ok)
+  if (failed && !failed.ok) return failed.error
+  if (!user.ok || !groups.ok || !entrances.ok) return null
+  await db.transaction(
+    'rw',
+    [db.acs_users, db.memberships, db.entrances, db.access_groups, db.sync_state],
+    async () => {
+      const generation = ((await db.sync_state.get(user.value.acs_system_id))?.generation ?? 0) + 1
+      const cached = await db.acs_users.get(id)
+      await db.acs_users.put(toCachedUser(user.value, Math.max(generation, cached?._gen ?? 0)))
+      await db.memberships.where('acs_user_id').equals(id).delete()
+      await db.memberships.bulkPut(
+        groups.value.map((g) => ({ acs_user_id: id, acs_access_group_id: g.acs_access_group_id })),
+      )
+      await db.access_groups.bulkPut(groups.value.map((g) => ({ ...g, _gen: 0 })))
+      await db.entrances.where('acs_user_id').equals(id).delete()
+      await db.entrances.bulkPut(entrances.value.map((e) => ({ ...e, acs_user_id: id })))
+    },
+  )
+  return null
+}
