@@ -1,0 +1,162 @@
+import { describe, expect, test } from 'vitest'
+import type { AcsUser } from '../../shared/domain'
+import type { OutboxEntry } from './sync/outbox-types'
+import { defaultQuery, UsersIndex, type Query } from './users-index'
+
+const NOW = Date.parse('2026-06-01T12:00:00Z')
+
+function user(n: number, patch: Partial<AcsUser> = {}): AcsUser {
+  return {
+    acs_user_id: `u${String(n).padStart(5, '0')}`,
+    acs_system_id: n % 2 ? 'sys-a' : 'sys-b',
+    workspace_id: 'w',
+    connected_account_id: 'c',
+    created_at: new Date(NOW - n * 1000).toISOString(),
+    display_name: `Person ${n}`,
+    full_name: `Person ${n}`,
+    email_address: `person${n}@example.com`,
+    phone_number: `+1212555${String(n).padStart(4, '0')}`,
+    is_suspended: false,
+    is_managed: true,
+    errors: [],
+    warnings: [],
+    pending_mutations: [],
+    last_successful_sync_at: null,
+    external_type: 'salto_site_user',
+    external_type_display_name: 'Salto site user',
+    ...patch,
+  }
+}
+
+function entry(
+  target_id: string,
+  op: OutboxEntry['op'],
+  params: object,
+  status: OutboxEntry['status'] = 'queued',
+) {
+  return {
+    id: `${target_id}-${op}`,
+    op,
+    params,
+    target_id,
+    acs_system_id: 'sys-a',
+    created_at: new Date(NOW).toISOString(),
+    base: {},
+    status,
+    attempts: 0,
+    attempt_started_at: null,
+    next_attempt_at: 0,
+    last_error: null,
+    conflicts: null,
+    label: target_id,
+  } as OutboxEntry
+}
+
+const q = (patch: Partial<Query> = {}): Query => ({ ...defaultQuery(), ...patch })
+
+describe('the users index', () => {
+  const index = new UsersIndex()
+  index.replaceAll([
+    user(1, { full_name: 'Zoë Ångström', email_address: 'zoe@example.com' }),
+    user(2, { full_name: 'ahmed Ali', is_suspended: true }),
+    user(3, {
+      full_name: 'Bob <b>Builder</b>',
+      errors: [
+        { error_code: 'deleted_externally', message: 'x', created_at: '2026-01-01T00:00:00Z' },
+      ],
+    }),
+    user(4, {
+      full_name: 'وسام النجار',
+      warnings: [
+        { warning_code: 'being_deleted', message: 'x', created_at: '2026-01-01T00:00:00Z' },
+      ],
+    }),
+    user(5, {
+      full_name: 'Carla Diaz',
+      access_schedule: { starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-02-01T00:00:00Z' },
+    }),
+  ])
+
+  test('sorts by name, ignoring case and accents, and the other way round', () => {
+    const names = index.search(q()).map((r) => r.name)
+    expect(names.slice(0, 4)).toEqual([
+      'ahmed Ali',
+      'Bob <b>Builder</b>',
+      'Carla Diaz',
+      'Zoë Ångström',
+    ])
+    expect(index.search(q({ descending: true })).map((r) => r.name)[0]).toBe('وسام النجار')
+  })
+
+  test('finds by any part of name, email, phone (with or without spaces), or id', () => {
+    expect(index.search(q({ text: 'ångs' })).map((r) => r.id)).toEqual(['u00001'])
+    expect(index.search(q({ text: 'ZOE@' })).map((r) => r.id)).toEqual(['u00001'])
+    expect(index.search(q({ text: '5550002' })).map((r) => r.id)).toEqual(['u00002'])
+    expect(index.search(q({ text: '+1212 555 0002' })).map((r) => r.id)).toEqual(['u00002'])
+    expect(index.search(q({ text: 'u00003' })).map((r) => r.id)).toEqual(['u00003'])
+    expect(index.search(q({ text: 'النجار' })).map((r) => r.id)).toEqual(['u00004'])
+    expect(index.search(q({ text: 'nobody-like-this' }))).toEqual([])
+  })
+
+  test('typing more narrows the previous result; deleting letters widens again', () => {
+    expect(index.search(q({ text: 'example.com' })).length).toBe(5)
+    expect(index.search(q({ text: 'example.com person2' })).map((r) => r.id)).toEqual(['u00002'])
+    expect(index.search(q({ text: 'example.com' })).length).toBe(5)
+  })
+
+  test('filters: system, suspended, errors, warnings, schedule, brand', () => {
+    expect(
+      index
+        .search(q({ system: 'sys-b' }))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['u00002', 'u00004'])
+    expect(index.search(q({ suspended: true })).map((r) => r.id)).toEqual(['u00002'])
+    expect(index.search(q({ errors: true })).map((r) => r.id)).toEqual(['u00003'])
+    expect(index.search(q({ warnings: true })).map((r) => r.id)).toEqual(['u00004'])
+    expect(index.search(q({ schedule: 'not_started' })).map((r) => r.id)).toEqual(['u00005'])
+    expect(index.search(q({ brand: 'Nope' }))).toEqual([])
+  })
+
+  test('queued edits show in the table, can be found, and offline creates appear', () => {
+    index.setOutbox([
+      entry('u00001', 'update', { full_name: 'Zoe Renamed' }),
+      entry('u00003', 'suspend', {}, 'failed'),
+      entry('tmp_new', 'create', { acs_system_id: 'sys-a', full_name: 'Walk-in Visitor' }),
+    ])
+    expect(index.row('u00001')).toMatchObject({
+      name: 'Zoe Renamed',
+      pending: 1,
+      pendingState: 'queued',
+    })
+    expect(index.search(q({ text: 'renamed' })).map((r) => r.id)).toEqual(['u00001'])
+    expect(index.row('u00003')).toMatchObject({ suspended: true, pendingState: 'failed' })
+    expect(
+      index
+        .search(q({ pending: true }))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['tmp_new', 'u00001', 'u00003'])
+    expect(index.row('tmp_new')).toMatchObject({ name: 'Walk-in Visitor', pendingCreate: true })
+    index.setOutbox([])
+    expect(index.row('u00001')?.name).toBe('Zoë Ångström')
+    expect(index.row('tmp_new')).toBeUndefined()
+  })
+
+  test('upserts and removals change the results', () => {
+    index.upsert([user(6, { full_name: 'Newly Synced' })])
+    expect(index.search(q({ text: 'newly' })).map((r) => r.id)).toEqual(['u00006'])
+    index.remove(['u00006'])
+    expect(index.search(q({ text: 'newly' }))).toEqual([])
+  })
+})
+
+test('50,000 users: a search is a plain scan over short strings', () => {
+  const index = new UsersIndex()
+  const users = Array.from({ length: 50_000 }, (_, n) => user(n))
+  index.replaceAll(users)
+  expect(index.size).toBe(50_000)
+  // 4999, 14999 … 44999 and 49990 … 49999
+  expect(index.search(q({ text: 'person 4999' })).length).toBe(15)
+  expect(index.search(q({ text: 'person 49999' })).map((r) => r.id)).toEqual(['u49999'])
+})

@@ -1,0 +1,314 @@
+/**
+ * The users table's in-memory index. IndexedDB is too slow to scan on every keystroke (seconds
+ * for 50,000 users), so each cached user is projected once into a small row with one
+ * lower-cased search string, and search, filters and sorting run over plain arrays here.
+ * Pending edits from the outbox are laid over the rows, so the table shows (and finds) what
+ * the person last typed, and users created offline appear before the server knows them.
+ */
+import type { AcsUser } from '../../shared/domain'
+import { describeExternalType } from '../../shared/catalogue'
+import { scheduleState, userName, type ScheduleState } from './format'
+import { applyPending } from './sync/overlay'
+import type { OutboxEntry, OutboxStatus } from './sync/outbox-types'
+
+export interface UserRow {
+  id: string
+  system: string
+  name: string
+  email: string
+  phone: string
+  identity: string
+  brand: string
+  suspended: boolean
+  errors: number
+  warnings: number
+  /** Changes Seam is still passing on to the door system. */
+  mutations: number
+  /** Our own queued edits, and the most pressing state among them. */
+  pending: number
+  pendingState: Exclude<OutboxStatus, 'sending'> | 'sending' | null
+  pendingDelete: boolean
+  pendingCreate: boolean
+  schedule: ScheduleState
+  created: string
+  /** Lower-cased name, email, phone (also digits only), ids: what search looks in. */
+  hay: string
+}
+
+export type SortKey = 'name' | 'email' | 'phone' | 'status' | 'problems' | 'schedule' | 'created'
+
+export interface Filters {
+  /** null: every system. */
+  system: string | null
+  suspended: boolean | null
+  errors: boolean
+  warnings: boolean
+  /** Ours in the outbox, or the server's pending mutations. */
+  pending: boolean
+  schedule: ScheduleState | null
+  brand: string | null
+}
+
+export interface Query extends Filters {
+  text: string
+  sort: SortKey
+  descending: boolean
+}
+
+export const defaultQuery = (): Query => ({
+  text: '',
+  system: null,
+  suspended: null,
+  errors: false,
+  warnings: false,
+  pending: false,
+  schedule: null,
+  brand: null,
+  sort: 'name',
+  descending: false,
+})
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
+const pendingRank: Record<NonNullable<UserRow['pendingState']>, number> = {
+  conflict: 4,
+  failed: 3,
+  sending: 2,
+  queued: 1,
+}
+
+export function toRow(user: AcsUser, entries: OutboxEntry[] = [], now = Date.now()): UserRow {
+  const view = applyPending(user, entries) ?? {
+    ...user,
+    pending_delete: false,
+    pending_create: false,
+  }
+  const phone = view.phone_number ?? ''
+  const name = userName(view)
+  let pendingState: UserRow['pendingState'] = null
+  for (const entry of entries) {
+    if (!pendingState || pendingRank[entry.status] > pendingRank[pendingState])
+      pendingState = entry.status
+  }
+  return {
+    id: view.acs_user_id,
+    system: view.acs_system_id,
+    name,
+    email: view.email_address ?? '',
+    phone,
+    identity: view.user_identity_id ?? '',
+    brand: describeExternalType(view.external_type, view.external_type_display_name),
+    suspended: Boolean(view.is_suspended),
+    errors: view.errors?.length ?? 0,
+    warnings: view.warnings?.length ?? 0,
+    mutations: view.pending_mutations?.length ?? 0,
+    pending: entries.length,
+    pendingState,
+    pendingDelete: view.pending_delete,
+    pendingCreate: view.pending_create,
+    schedule: scheduleState(view, now),
+    created: view.created_at,
+    hay: [
+      name,
+      view.email_address,
+      phone,
+      phone.replace(/\D/g, ''),
+      view.user_identity_id,
+      view.user_identity_full_name,
+      view.user_identity_email_address,
+      view.acs_user_id,
+    ]
+      .filter(Boolean)
+      .join('\n')
+      .toLowerCase(),
+  }
+}
+
+const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
+  name: (a, b) => collator.compare(a.name, b.name),
+  email: (a, b) => collator.compare(a.email, b.email),
+  phone: (a, b) => collator.compare(a.phone, b.phone),
+  status: (a, b) => Number(b.suspended) - Number(a.suspended),
+  problems: (a, b) => b.errors - a.errors || b.warnings - a.warnings || b.mutations - a.mutations,
+  schedule: (a, b) => collator.compare(a.schedule, b.schedule),
+  created: (a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0),
+}
+
+export class UsersIndex {
+  /** Server copies, by id. */
+  readonly #users = new Map<string, AcsUser>()
+  /** Queued edits by the id they target (server or temporary). */
+  #entries = new Map<string, OutboxEntry[]>()
+  #rows = new Map<string, UserRow>()
+  #sorted: { key: string; rows: UserRow[] } | null = null
+  #last: { query: Query; version: number; results: UserRow[] } | null = null
+  #version = 0
+
+  get size(): number {
+    return this.#rows.size
+  }
+
+  /** Changes on every data change; lets callers know when to search again. */
+  get version(): number {
+    return this.#version
+  }
+
+  row(id: string): UserRow | undefined {
+    return this.#rows.get(id)
+  }
+
+  /** Replaces every user (a fresh load from the cache). */
+  replaceAll(users: Iterable<AcsUser>): void {
+    this.#users.clear()
+    for (const user of users) this.#users.set(user.acs_user_id, user)
+    this.#rebuildAll()
+  }
+
+  /** Replaces one system's users (after a sync of that system). */
+  replaceSystem(acs_system_id: string, users: Iterable<AcsUser>): void {
+    for (const [id, user] of this.#users) {
+      if (user.acs_system_id === acs_system_id) this.#users.delete(id)
+    }
+    for (const user of users) this.#users.set(user.acs_user_id, user)
+    this.#rebuildAll()
+  }
+
+  upsert(users: Iterable<AcsUser>): void {
+    const ids: string[] = []
+    for (const user of users) {
+      this.#users.set(user.acs_user_id, user)
+      ids.push(user.acs_user_id)
+    }
+    this.#refresh(ids)
+  }
+
+  remove(ids: Iterable<string>): void {
+    const list = [...ids]
+    for (const id of list) this.#users.delete(id)
+    this.#refresh(list)
+  }
+
+  /** Lays the outbox over the rows: pass every entry, oldest first. */
+  setOutbox(entries: OutboxEntry[]): void {
+    const next = new Map<string, OutboxEntry[]>()
+    for (const entry of entries) {
+      const list = next.get(entry.target_id) ?? []
+      list.push(entry)
+      next.set(entry.target_id, list)
+    }
+    const touched = new Set([...this.#entries.keys(), ...next.keys()])
+    this.#entries = next
+    this.#refresh(touched)
+  }
+
+  /** Rows matching the query, in its order. Typing more letters narrows the last result. */
+  search(query: Query): UserRow[] {
+    const text = query.text.trim().toLowerCase()
+    const terms = text.split(/\s+/).filter(Boolean)
+    const last = this.#last
+    const narrowing =
+      last !== null &&
+      last.version === this.#version &&
+      sameFilters(last.query, query) &&
+      text.startsWith(last.query.text.trim().toLowerCase())
+    const source = narrowing ? last.results : this.#ordered(query.sort, query.descending)
+    const results: UserRow[] = []
+    for (const row of source) {
+      if (!matchesFilters(row, query)) continue
+      let found = true
+      for (const term of terms) {
+        if (!row.hay.includes(term)) {
+          found = false
+          break
+        }
+      }
+      if (found) results.push(row)
+    }
+    this.#last = { query: { ...query }, version: this.#version, results }
+    return results
+  }
+
+  /** The brands present, for the brand filter. */
+  brands(): string[] {
+    return [...new Set([...this.#rows.values()].map((r) => r.brand))].sort(collator.compare)
+  }
+
+  #rebuildAll(): void {
+    this.#rows.clear()
+    const now = Date.now()
+    for (const [id, user] of this.#users)
+      this.#rows.set(id, toRow(user, this.#entries.get(id), now))
+    for (const [id, entries] of this.#entries) {
+      if (!this.#users.has(id)) this.#addCreated(id, entries)
+    }
+    this.#changed()
+  }
+
+  #refresh(ids: Iterable<string>): void {
+    const now = Date.now()
+    for (const id of ids) {
+      const user = this.#users.get(id)
+      const entries = this.#entries.get(id)
+      this.#rows.delete(id)
+      if (user) this.#rows.set(id, toRow(user, entries, now))
+      else if (entries) this.#addCreated(id, entries)
+    }
+    this.#changed()
+  }
+
+  /** A user created offline has only its create entry (and later edits) to show. */
+  #addCreated(id: string, entries: OutboxEntry[]): void {
+    if (entries[0]?.op !== 'create') return
+    const view = applyPending(undefined, entries)
+    if (view) this.#rows.set(id, toRow(view, entries))
+  }
+
+  #changed(): void {
+    this.#version += 1
+    this.#sorted = null
+    this.#last = null
+  }
+
+  #ordered(sort: SortKey, descending: boolean): UserRow[] {
+    const key = `${sort}:${descending}`
+    if (this.#sorted?.key === key) return this.#sorted.rows
+    const compare = comparators[sort]
+    const rows = [...this.#rows.values()].sort((a, b) => {
+      const primary = compare(a, b) || comparators.name(a, b) || (a.id < b.id ? -1 : 1)
+      return descending ? -primary : primary
+    })
+    this.#sorted = { key, rows }
+    return rows
+  }
+}
+
+/** Users that had queued edits before and have none now: their cached copy just changed. */
+export function settledTargets(before: OutboxEntry[], after: OutboxEntry[]): string[] {
+  const waiting = new Set(after.map((e) => e.target_id))
+  return [...new Set(before.map((e) => e.target_id))].filter((id) => !waiting.has(id))
+}
+
+function matchesFilters(row: UserRow, f: Filters): boolean {
+  return (
+    (f.system === null || row.system === f.system) &&
+    (f.suspended === null || row.suspended === f.suspended) &&
+    (!f.errors || row.errors > 0) &&
+    (!f.warnings || row.warnings > 0) &&
+    (!f.pending || row.pending > 0 || row.mutations > 0) &&
+    (f.schedule === null || row.schedule === f.schedule) &&
+    (f.brand === null || row.brand === f.brand)
+  )
+}
+
+function sameFilters(a: Query, b: Query): boolean {
+  return (
+    a.system === b.system &&
+    a.suspended === b.suspended &&
+    a.errors === b.errors &&
+    a.warnings === b.warnings &&
+    a.pending === b.pending &&
+    a.schedule === b.schedule &&
+    a.brand === b.brand &&
+    a.sort === b.sort &&
+    a.descending === b.descending
+  )
+}
