@@ -1,0 +1,177 @@
+/**
+ * What a person types into a user form (or a CSV row), checked before anything is queued:
+ * nothing the server is sure to reject goes into the outbox. Messages are written to appear
+ * next to the field they are about.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import { z } from 'zod'
+import type { CreateUserInput, UserChanges } from '../../shared/contract'
+
+/** The text fields of the user form, as typed. Times are `datetime-local` values (local time). */
+export interface UserDraft {
+  full_name: string
+  email_address: string
+  phone_number: string
+  user_identity_id: string
+  starts_at: string
+  ends_at: string
+}
+
+export type DraftField = keyof UserDraft
+export type FieldErrors = Partial<Record<DraftField, string>>
+
+export const emptyDraft = (): UserDraft => ({
+  full_name: '',
+  email_address: '',
+  phone_number: '',
+  user_identity_id: '',
+  starts_at: '',
+  ends_at: '',
+})
+
+const email = z.string().email()
+
+export interface PhoneResult {
+  /** E.164, ready to send. */
+  e164: string
+  /** As people in that country write it, for the preview. */
+  formatted: string
+  country: string | undefined
+}
+
+/**
+ * Reads a phone number in any common spelling ("020 7183 8750", "+44 20 7183 8750") using the
+ * default country for numbers without a country code.
+ */
+export function parsePhone(text: string, defaultCountry: CountryCode): PhoneResult | null {
+  const parsed = parsePhoneNumberFromString(text.trim(), defaultCountry)
+  if (!parsed?.isValid()) return null
+  return { e164: parsed.number, formatted: parsed.formatInternational(), country: parsed.country }
+}
+
+/** `datetime-local` value (local wall time) → ISO instant, or null when empty/invalid. */
+export function localToIso(value: string): string | null {
+  if (!value.trim()) return null
+  const ms = new Date(value).getTime()
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString()
+}
+
+/** ISO instant → `datetime-local` value in this computer's time zone. */
+export function isoToLocal(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+}
+
+export interface ValidationOptions {
+  defaultCountry: CountryCode
+  now?: number
+  /** Editing keeps a schedule whose end has passed only if the person did not touch it. */
+  original?: UserDraft
+}
+
+export type Validated =
+  | { ok: true; values: Omit<CreateUserInput, 'acs_system_id' | 'acs_access_group_ids'> }
+  | { ok: false; errors: FieldErrors }
+
+/** Checks every field; returns the values to send or a message per wrong field. */
+export function validateDraft(draft: UserDraft, options: ValidationOptions): Validated {
+  const errors: FieldErrors = {}
+  const now = options.now ?? Date.now()
+  const full_name = draft.full_name.trim()
+  if (!full_name) errors.full_name = 'Enter the person’s full name.'
+  else if (full_name.length > 200) errors.full_name = 'Keep the name under 200 characters.'
+
+  const emailText = draft.email_address.trim()
+  if (emailText && !email.safeParse(emailText).success) {
+    errors.email_address = 'This is not a valid email address, e.g. name@example.com.'
+  }
+
+  let phone: PhoneResult | null = null
+  if (draft.phone_number.trim()) {
+    phone = parsePhone(draft.phone_number, options.defaultCountry)
+    if (!phone) {
+      errors.phone_number = `This is not a valid phone number for ${options.defaultCountry}. Include the country code for other countries, e.g. +44 20 7183 8750.`
+    }
+  }
+
+  const identity = draft.user_identity_id.trim()
+  if (identity.length > 200) errors.user_identity_id = 'This user identity ID is too long.'
+
+  const start = localToIso(draft.starts_at)
+  const end = localToIso(draft.ends_at)
+  const scheduleTouched =
+    !options.original ||
+    draft.starts_at !== options.original.starts_at ||
+    draft.ends_at !== options.original.ends_at
+  if (draft.starts_at.trim() && !start) errors.starts_at = 'Enter a valid start date and time.'
+  if (draft.ends_at.trim() && !end) errors.ends_at = 'Enter a valid end date and time.'
+  if (start && !draft.ends_at.trim()) errors.ends_at = 'An access schedule needs an end as well.'
+  if (end && !draft.starts_at.trim()) errors.starts_at = 'An access schedule needs a start as well.'
+  if (start && end && Date.parse(end) <= Date.parse(start)) {
+    errors.ends_at = 'The end must be after the start.'
+  } else if (end && scheduleTouched && Date.parse(end) <= now) {
+    errors.ends_at = 'The end is in the past: this person would have no access at all.'
+  }
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors }
+  return {
+    ok: true,
+    values: {
+      full_name,
+      ...(emailText && { email_address: emailText }),
+      ...(phone && { phone_number: phone.e164 }),
+      ...(identity && { user_identity_id: identity }),
+      ...(start && end && { access_schedule: { starts_at: start, ends_at: end } }),
+    },
+  }
+}
+
+/**
+ * The fields an edit actually changes, compared with what the person started from. Clearing
+ * both schedule fields removes the schedule; clearing email or phone is not possible in Seam's
+ * update, so those are reported as errors instead.
+ */
+export function changesBetween(
+  original: UserDraft,
+  draft: UserDraft,
+  options: ValidationOptions,
+): { ok: true; changes: UserChanges } | { ok: false; errors: FieldErrors } {
+  const validated = validateDraft(draft, { ...options, original })
+  if (!validated.ok) return validated
+  const errors: FieldErrors = {}
+  if (original.email_address.trim() && !draft.email_address.trim()) {
+    errors.email_address = 'Seam cannot remove an email address; enter a new one instead.'
+  }
+  if (original.phone_number.trim() && !draft.phone_number.trim()) {
+    errors.phone_number = 'Seam cannot remove a phone number; enter a new one instead.'
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors }
+
+  const before = validateDraft(original, { ...options, original, now: 0 })
+  const was: Partial<typeof validated.values> = before.ok ? before.values : {}
+  const now = validated.values
+  const changes: UserChanges = {}
+  if (now.full_name !== was.full_name) changes.full_name = now.full_name
+  if (now.email_address && now.email_address !== was.email_address) {
+    changes.email_address = now.email_address
+  }
+  if (now.phone_number && now.phone_number !== was.phone_number) {
+    changes.phone_number = now.phone_number
+  }
+  const sameSchedule =
+    now.access_schedule?.starts_at === was.access_schedule?.starts_at &&
+    now.access_schedule?.ends_at === was.access_schedule?.ends_at
+  if (!sameSchedule) changes.access_schedule = now.access_schedule ?? null
+  return { ok: true, changes }
+}
+
+/** A sensible default country for phone numbers: the one this computer's language names. */
+export function defaultCountryFromLocale(
+  locale = globalThis.navigator?.language ?? 'en-US',
+): CountryCode {
+  const region = /[-_]([A-Z]{2})\b/.exec(locale)?.[1]
+  return (region ?? 'US') as CountryCode
+}
