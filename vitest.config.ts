@@ -1,8 +1,14 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { playwright } from '@vitest/browser-playwright'
+
+/** Svelte component tests: real components in Debian's Chromium, never a downloaded browser. */
+const componentTests = ['src/renderer/components/**/*.test.ts', 'src/renderer/screens/**/*.test.ts']
 
 export default defineConfig({
   test: {
+    // Failure screenshots of browser tests go where git already ignores them.
+    attachmentsDir: 'test-results/vitest-attachments',
     projects: [
       {
         plugins: [svelte()],
@@ -14,9 +20,35 @@ export default defineConfig({
             'tests/fault/**/*.test.ts',
             'tests/offline/**/*.test.ts',
           ],
+          exclude: componentTests,
           environment: 'node',
           setupFiles: ['tests/support/indexeddb.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [svelte()],
+        test: {
+          name: 'component',
+          include: componentTests,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                  '--no-first-run',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
       {

@@ -75,6 +75,11 @@ export class Session {
     return info
   }
 
+  /** Tells every page about the active workspace again (e.g. after it was renamed). */
+  async announce(): Promise<void> {
+    this.#options.events.emit('workspace.changed', await this.info())
+  }
+
   /** Re-reads the active workspace after the vault changed under it (e.g. it was removed). */
   async refreshActive(previous: string): Promise<void> {
     if (this.activeWorkspace().workspace_id !== previous) {

@@ -23,8 +23,11 @@ export function workspaceHandlers(session: Session, vault: Vault): Partial<Handl
       }
     },
     'workspaces.add': (request) => vault.add(request),
-    'workspaces.rename': ({ workspace_id, name }) =>
-      Promise.resolve(vault.rename(workspace_id, name)),
+    'workspaces.rename': async ({ workspace_id, name }) => {
+      const summary = vault.rename(workspace_id, name)
+      if (session.activeWorkspace().workspace_id === workspace_id) await session.announce()
+      return summary
+    },
     'workspaces.remove': async ({ workspace_id }) => {
       if (workspace_id === SANDBOX_WORKSPACE_ID) {
         throw new KeyholderFailure({ kind: 'local', message: 'The sandbox cannot be removed.' })
@@ -34,9 +37,20 @@ export function workspaceHandlers(session: Session, vault: Vault): Partial<Handl
       await session.refreshActive(previous)
       return { ok: true }
     },
+    'workspaces.set_key': async ({ workspace_id, api_key }) => {
+      const summary = await vault.setKey(workspace_id, api_key)
+      // The new key takes effect at once: the session builds a fresh client and re-checks.
+      if (session.activeWorkspace().workspace_id === workspace_id)
+        await session.activate(workspace_id)
+      return summary
+    },
     'workspaces.activate': ({ workspace_id }) => session.activate(workspace_id),
     'connectivity.get': () => Promise.resolve(session.connectivity.state),
     'connectivity.check': () => session.connectivity.check(),
+    'sandbox.get_connection': async () => {
+      const sandbox = await session.sandbox()
+      return { connected: sandbox?.connected ?? true }
+    },
     'sandbox.set_connection': async ({ connected }) => {
       const sandbox = await session.sandbox()
       if (!sandbox) {
