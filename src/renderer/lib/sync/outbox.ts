@@ -26,6 +26,15 @@ export interface EnqueueResult {
   cancelled: boolean
 }
 
+export interface EnqueueOptions {
+  /**
+   * Whether the edit may merge with the user's queued ones (default true): consecutive updates
+   * become one, and a delete cancels a create that never left. `false` keeps every edit as its
+   * own entry and its own request; the benchmark uses it to replay a known number of requests.
+   */
+  coalesce?: boolean
+}
+
 export type OutboxCounts = Record<OutboxStatus, number> & { total: number }
 
 /**
@@ -53,7 +62,8 @@ export class Outbox {
     for (const listener of this.#listeners) listener()
   }
 
-  async enqueue(edit: Edit): Promise<EnqueueResult> {
+  async enqueue(edit: Edit, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    const { coalesce = true } = options
     const db = this.#db
     // One transaction: the entry, its base values and any merge or cancel are committed
     // together, so a crash leaves either the whole edit queued or none of it.
@@ -69,7 +79,7 @@ export class Outbox {
       }
       const last = pending.at(-1)
       const untouched = (e: OutboxEntry | undefined) =>
-        e !== undefined && e.status === 'queued' && e.attempt_started_at === null
+        coalesce && e !== undefined && e.status === 'queued' && e.attempt_started_at === null
 
       if (edit.op === 'delete' && pending[0]?.op === 'create' && untouched(pending[0])) {
         await db.outbox.bulkDelete(pending.map((e) => e.id))

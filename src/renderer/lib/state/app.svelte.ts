@@ -1,0 +1,287 @@
+/**
+ * The app's state, shared by every screen. It owns the active workspace's database and sync
+ * engine, and keeps the users index in step with the cache and the outbox. Screens read the
+ * fields here and call its methods; only the outbox (through `edit`) ever writes user data.
+ */
+import type { AppInfo, ConnectivityState, KeyholderApi } from '../../../shared/contract'
+import type { AcsUser } from '../../../shared/domain'
+import { KeyholderFailure } from '../../../shared/errors'
+import { explain } from '../explain'
+import { refreshGroups } from '../db/details'
+import { databaseName, loadFirstUsers, loadSystemUsers, loadUsers } from '../db/load'
+import { KeyholderDb, type CachedSystem, type SyncState } from '../db/schema'
+import { SyncEngine, type EngineStatus } from '../sync/engine'
+import type { Edit, EnqueueResult, OutboxCounts } from '../sync/outbox'
+import type { OutboxEntry } from '../sync/outbox-types'
+import {
+  settledTargets,
+  toRow,
+  UsersIndex,
+  defaultQuery,
+  type Query,
+  type UserRow,
+} from '../users-index'
+
+export interface Toast {
+  id: number
+  message: string
+  /** The outbox entry an "Undo" button would discard. */
+  undoEntry?: string
+  kind: 'info' | 'error'
+}
+
+const FIRST_ROWS = 60
+const emptyCounts = (): OutboxCounts => ({
+  queued: 0,
+  sending: 0,
+  failed: 0,
+  conflict: 0,
+  total: 0,
+})
+
+export class AppState {
+  info = $state<AppInfo | null>(null)
+  connectivity = $state<ConnectivityState>({ state: 'checking', checked_at: '' })
+  engine = $state.raw<EngineStatus | null>(null)
+  counts = $state<OutboxCounts>(emptyCounts())
+  /** Every queued edit, oldest first (small: tens, rarely hundreds). */
+  entries = $state.raw<OutboxEntry[]>([])
+  systems = $state.raw<CachedSystem[]>([])
+  syncStates = $state.raw<Record<string, SyncState>>({})
+  query = $state<Query>(defaultQuery())
+  results = $state.raw<UserRow[]>([])
+  /** False until every cached user is in the index; searching waits for it. */
+  indexReady = $state(false)
+  brands = $state.raw<string[]>([])
+  selectedUserId = $state<string | null>(null)
+  bootError = $state<unknown>(null)
+  toasts = $state<Toast[]>([])
+  /** Access group names by id, for describing queued edits. */
+  groupNames = $state.raw<Record<string, string>>({})
+  /** In the sandbox: false while "simulate connection loss" is on. */
+  sandboxConnected = $state(true)
+  outboxOpen = $state(false)
+  workspacesOpen = $state(false)
+  newUserOpen = $state(false)
+  importOpen = $state(false)
+
+  readonly api: KeyholderApi
+  db: KeyholderDb | null = null
+  sync: SyncEngine | null = null
+  #index = new UsersIndex()
+  #cleanup: (() => void)[] = []
+  #toastId = 0
+
+  constructor(api: KeyholderApi) {
+    this.api = api
+  }
+
+  get isSandbox(): boolean {
+    return this.info?.active_workspace.is_sandbox ?? false
+  }
+
+  async boot(): Promise<void> {
+    this.#cleanup.push(
+      this.api.on('connectivity', (state) => (this.connectivity = state)),
+      this.api.on('workspace.changed', (info) => void this.#open(info)),
+    )
+    const [info, connectivity] = await Promise.all([
+      this.api.invoke('app.info', {}),
+      this.api.invoke('connectivity.get', {}),
+    ])
+    if (connectivity.ok) this.connectivity = connectivity.value
+    if (!info.ok) {
+      this.bootError = info.error
+      return
+    }
+    if (info.value.active_workspace.is_sandbox) {
+      const sandbox = await this.api.invoke('sandbox.get_connection', {})
+      if (sandbox.ok) this.sandboxConnected = sandbox.value.connected
+    }
+    await this.#open(info.value)
+  }
+
+  /** Opens the active workspace's cache and starts syncing it. */
+  async #open(info: AppInfo): Promise<void> {
+    const same = this.info?.active_workspace.workspace_id === info.active_workspace.workspace_id
+    this.info = info
+    if (same && this.db) return
+    await this.#close()
+    const db = new KeyholderDb(databaseName(info.active_workspace.workspace_id))
+    const sync = new SyncEngine(db, this.api)
+    this.db = db
+    this.sync = sync
+    this.#index = new UsersIndex()
+    this.indexReady = false
+    this.results = []
+    this.selectedUserId = null
+    this.#cleanup.push(
+      sync.subscribe((status) => (this.engine = status)),
+      sync.outbox.subscribe(() => void this.#refreshOutbox()),
+      sync.onSynced((id) => void this.#reloadSystem(id)),
+    )
+    try {
+      await this.#refreshSystems()
+      await this.#showFirstRows()
+      await this.#refreshOutbox()
+      await sync.start()
+      void this.#loadIndex()
+    } catch (cause) {
+      this.bootError = cause
+    }
+  }
+
+  async #close(): Promise<void> {
+    const sync = this.sync
+    const db = this.db
+    this.sync = null
+    this.db = null
+    // Keep the app-wide subscriptions (the first two); drop the workspace's own.
+    for (const cleanup of this.#cleanup.splice(2)) cleanup()
+    await sync?.stop()
+    db?.close()
+  }
+
+  /** Runs the current query against the index (synchronous and fast: every keystroke). */
+  search(): void {
+    if (!this.indexReady) return
+    this.results = this.#index.search(this.query)
+  }
+
+  setQuery(patch: Partial<Query>): void {
+    Object.assign(this.query, patch)
+    if (this.indexReady) this.search()
+    else void this.#showFirstRows()
+  }
+
+  row(id: string): UserRow | undefined {
+    return this.#index.row(id)
+  }
+
+  /** The one way screens change user data: through the outbox. */
+  async edit(edit: Edit, message?: string): Promise<EnqueueResult | null> {
+    if (!this.sync) return null
+    try {
+      const result = await this.sync.outbox.enqueue(edit)
+      if (message) {
+        this.toast(message, result.entry && !result.cancelled ? { undoEntry: result.entry.id } : {})
+      }
+      return result
+    } catch (cause) {
+      this.toast(explain(cause).detail, { kind: 'error' })
+      return null
+    }
+  }
+
+  async undo(entryId: string): Promise<void> {
+    const undone = await this.sync?.outbox.undo(entryId)
+    this.toast(
+      undone
+        ? 'Undone: the edit was removed from the queue.'
+        : 'Too late to undo: it was already sent.',
+    )
+  }
+
+  toast(message: string, options: { undoEntry?: string; kind?: Toast['kind'] } = {}): void {
+    const toast: Toast = { id: ++this.#toastId, message, kind: options.kind ?? 'info', ...options }
+    this.toasts = [...this.toasts.slice(-2), toast]
+    setTimeout(() => this.dismiss(toast.id), options.undoEntry ? 10_000 : 6_000)
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id)
+  }
+
+  async syncNow(): Promise<void> {
+    await this.sync?.syncNow()
+    await this.#refreshSystems()
+  }
+
+  async #refreshSystems(): Promise<void> {
+    const db = this.db
+    if (!db) return
+    this.systems = await db.acs_systems.orderBy('_order').toArray()
+    const states = await db.sync_state.toArray()
+    this.syncStates = Object.fromEntries(states.map((s) => [s.acs_system_id, s]))
+    const groups = await db.access_groups.toArray()
+    this.groupNames = Object.fromEntries(groups.map((g) => [g.acs_access_group_id, g.name]))
+  }
+
+  systemName = (acs_system_id: string): string =>
+    this.systems.find((s) => s.acs_system_id === acs_system_id)?.name ?? 'Unknown system'
+
+  async setSandboxConnected(connected: boolean): Promise<void> {
+    const result = await this.api.invoke('sandbox.set_connection', { connected })
+    if (result.ok) this.sandboxConnected = result.value.connected
+    else this.toast(explain(new KeyholderFailure(result.error)).detail, { kind: 'error' })
+  }
+
+  /** Before the index is ready: the first screenful straight from an IndexedDB index. */
+  async #showFirstRows(): Promise<void> {
+    const db = this.db
+    if (!db || this.indexReady) return
+    const users = await loadFirstUsers(db, this.query.system, FIRST_ROWS)
+    if (!this.indexReady && this.db === db) this.results = users.map((u) => toRow(u))
+  }
+
+  async #loadIndex(): Promise<void> {
+    const db = this.db
+    if (!db) return
+    const index = new UsersIndex()
+    const users: AcsUser[] = []
+    await loadUsers(db, (chunk) => users.push(...chunk))
+    index.replaceAll(users)
+    index.setOutbox(await db.outbox.orderBy('id').toArray())
+    if (this.db !== db) return
+    this.#index = index
+    this.indexReady = true
+    this.brands = index.brands()
+    this.search()
+  }
+
+  async #reloadSystem(acs_system_id: string): Promise<void> {
+    const db = this.db
+    // Groups are small: read them with each sync so the pickers work offline later.
+    if (db) await refreshGroups(db, this.api, acs_system_id)
+    await this.#refreshSystems()
+    if (!db || !this.indexReady) return
+    // Several systems may finish in a row; one reload each is enough.
+    const users = await loadSystemUsers(db, acs_system_id)
+    if (this.db !== db) return
+    this.#index.replaceSystem(acs_system_id, users)
+    this.brands = this.#index.brands()
+    this.search()
+  }
+
+  /**
+   * The outbox changed (an edit queued, sent, failed…): refresh the counts and the overlay, and
+   * re-read users whose edits were confirmed, as the cache now holds the server's answer.
+   */
+  async #refreshOutbox(): Promise<void> {
+    const db = this.db
+    if (!db) return
+    const previous = this.entries
+    const entries = await db.outbox.orderBy('id').toArray()
+    if (this.db !== db) return
+    this.entries = entries
+    const counts = emptyCounts()
+    for (const entry of entries) {
+      counts[entry.status] += 1
+      counts.total += 1
+    }
+    this.counts = counts
+    const settled = settledTargets(previous, entries)
+    if (settled.length) {
+      const mapped = await db.id_map.where('temp_id').anyOf(settled).toArray()
+      const ids = [...settled, ...mapped.map((m) => m.acs_user_id)]
+      const cached = (await db.acs_users.bulkGet(ids)).filter((u) => u !== undefined)
+      this.#index.remove(ids.filter((id) => !cached.some((u) => u.acs_user_id === id)))
+      this.#index.upsert(cached)
+      if (this.selectedUserId && mapped.some((m) => m.temp_id === this.selectedUserId)) {
+        this.selectedUserId = mapped.find((m) => m.temp_id === this.selectedUserId)!.acs_user_id
+      }
+    }
+    this.#index.setOutbox(entries)
+    this.search()
+  }
+}
