@@ -43,11 +43,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const fake = await createFake()
   const db = fake.database as FakeDb
   // The real API's ids are UUIDs (and the official schemas insist); the fake counts by default.
-  db.setState({ _getNextId: () => randomUUID() })
+  // The practice data gets the same ids on every start, so a cache (and edits queued offline)
+  // from an earlier run still point at the same people; what is created later gets random ids,
+  // so it can never be mistaken for something created in an earlier run.
+  const uuid = seededUuid(seed)
+  db.setState({ _getNextId: uuid })
 
   const workspace = db.addWorkspace({
     name: 'Keyholder sandbox',
-    workspace_id: randomUUID(),
+    workspace_id: uuid(),
     is_sandbox: true,
   })
   const apiKey = `seam_sandbox_${randomBytes(16).toString('hex')}`
@@ -66,6 +70,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const [acs_user_id, issues] of placeIssues(demo, (key) => ids.get(key)?.groups ?? [], now)) {
     world.issues.set(acs_user_id, issues)
   }
+
+  db.setState({ _getNextId: () => randomUUID() })
 
   const fakeServer = await fake.startServer({ port: 0 })
   const fakePort = (fakeServer.server.address() as AddressInfo).port
@@ -99,7 +105,7 @@ function addSystem(db: FakeDb, world: SandboxWorld, system: DemoSystem, now: num
     provider: system.provider,
     workspace_id: world.workspace_id,
     user_identifier: { email: `facilities@${system.key}.example.com` },
-    connected_account_id: randomUUID(),
+    connected_account_id: db._getNextId('connected_account'),
     created_at: new Date(now - 800 * 86_400_000).toISOString(),
   })
   const added = db.addAcsSystem({
@@ -212,7 +218,7 @@ function addUsers(
     events: [
       ...db.events,
       ...added.map((u) => ({
-        event_id: randomUUID(),
+        event_id: db._getNextId('event'),
         event_type: 'acs_user.created',
         workspace_id: world.workspace_id,
         created_at: u.created_at,
@@ -225,4 +231,20 @@ function addUsers(
     ],
   })
   return placed
+}
+
+/** Version-4-shaped UUIDs from a seeded generator (mulberry32): the same seed, the same ids. */
+function seededUuid(seed: number): () => string {
+  let state = seed >>> 0
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return (t ^ (t >>> 14)) >>> 0
+  }
+  return () => {
+    const hex = Array.from({ length: 4 }, () => next().toString(16).padStart(8, '0')).join('')
+    const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+  }
 }

@@ -228,3 +228,28 @@ test('a load-test system holds a large number of users, listed page by page', as
     await big.stop()
   }
 })
+
+test('the practice data has the same ids on every start; new users get fresh ones', async () => {
+  const ids = async () => {
+    const sandbox = await startSandbox({ users: 30, seed: 11 })
+    try {
+      const client = new SeamHttp({ apiKey: sandbox.apiKey, endpoint: sandbox.endpoint })
+      const systems = await client.acs.systems.list()
+      const users = await client.acs.users.list({ limit: 100 })
+      const created = await client.acs.users.create({
+        acs_system_id: systems[0]!.acs_system_id,
+        full_name: 'Walk-in',
+      })
+      return {
+        seeded: [...systems.map((s) => s.acs_system_id), ...users.map((u) => u.acs_user_id)].sort(),
+        created: created.acs_user_id,
+      }
+    } finally {
+      await sandbox.stop()
+    }
+  }
+  const [first, second] = [await ids(), await ids()]
+  expect(first.seeded).toEqual(second.seeded)
+  expect(first.created).not.toBe(second.created)
+  expect(first.seeded).not.toContain(second.created)
+})
