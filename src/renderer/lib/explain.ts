@@ -1,4 +1,4 @@
-import { KeyholderFailure, type KeyholderError } from '../../shared/errors'
+import { KeyholderFailure, keyholderErrorSchema, type KeyholderError } from '../../shared/errors'
 
 export interface Explanation {
   title: string
@@ -6,12 +6,22 @@ export interface Explanation {
   next: string
 }
 
-/** Turns any failure into words a front-desk person can act on. */
+const KINDS = new Set(keyholderErrorSchema.options.map((o) => o.shape.kind.value))
+
+/** A KeyholderError as stored (e.g. an outbox entry's last error), not thrown. */
+function isKeyholderError(value: unknown): value is KeyholderError {
+  const v = value as { kind?: unknown; message?: unknown } | null
+  return typeof v?.kind === 'string' && KINDS.has(v.kind as never) && typeof v.message === 'string'
+}
+
+/** Turns any failure (thrown, or a stored KeyholderError) into words a person can act on. */
 export function explain(cause: unknown): Explanation {
   const error: KeyholderError =
     cause instanceof KeyholderFailure
       ? cause.error
-      : { kind: 'local', message: cause instanceof Error ? cause.message : String(cause) }
+      : isKeyholderError(cause)
+        ? cause
+        : { kind: 'local', message: cause instanceof Error ? cause.message : String(cause) }
   switch (error.kind) {
     case 'unreachable':
       return {

@@ -3,8 +3,7 @@
  * waits, and the values of a conflict. Pure functions: no Svelte, no clock unless passed in.
  */
 import { properties } from '../../shared/catalogue'
-import { KeyholderFailure, type KeyholderError } from '../../shared/errors'
-import { explain, type Explanation } from './explain'
+import { explain } from './explain'
 import { formatDateTime } from './format'
 import type { ChangeField, OutboxEntry } from './sync/outbox-types'
 
@@ -149,11 +148,6 @@ export function describeEntry(entry: OutboxEntry, groupName?: GroupName): string
     .join('')
 }
 
-/** `explain` takes a thrown failure; a stored error is plain data, so wrap it first. */
-export function explainError(error: KeyholderError): Explanation {
-  return explain(new KeyholderFailure(error))
-}
-
 const STATUS_LABELS: Record<OutboxEntry['status'], string> = {
   queued: 'Waiting',
   sending: 'Sending…',
@@ -277,7 +271,7 @@ export function formatAgo(iso: string, now: number): string {
  */
 export function retryText(entry: OutboxEntry, now: number): string | null {
   if (entry.status !== 'queued' || !entry.last_error) return null
-  const last = `last try: ${explainError(entry.last_error).title}`
+  const last = `last try: ${explain(entry.last_error).title}`
   const tries =
     entry.attempts === 1 ? 'Tried once' : entry.attempts > 1 ? `Tried ${entry.attempts} times` : ''
   const when =
@@ -310,7 +304,7 @@ export interface FailureText {
 export function failureText(entry: OutboxEntry): FailureText | null {
   const error = entry.last_error
   if (!error) return null
-  const { title, next } = explainError(error)
+  const { title, next } = explain(error)
   const fields =
     error.kind === 'invalid_input'
       ? Object.entries(error.fields)

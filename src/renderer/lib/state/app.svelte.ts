@@ -5,7 +5,6 @@
  */
 import type { AppInfo, ConnectivityState, KeyholderApi } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
-import { KeyholderFailure } from '../../../shared/errors'
 import { explain } from '../explain'
 import { refreshGroups } from '../db/details'
 import { databaseName, loadFirstUsers, loadSystemUsers, loadUsers } from '../db/load'
@@ -213,7 +212,7 @@ export class AppState {
   async setSandboxConnected(connected: boolean): Promise<void> {
     const result = await this.api.invoke('sandbox.set_connection', { connected })
     if (result.ok) this.sandboxConnected = result.value.connected
-    else this.toast(explain(new KeyholderFailure(result.error)).detail, { kind: 'error' })
+    else this.toast(explain(result.error).detail, { kind: 'error' })
   }
 
   /** Before the index is ready: the first screenful straight from an IndexedDB index. */
