@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { unwrap } from '../../src/shared/errors'
+import { usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { Abandon } from '../../src/renderer/lib/sync/replayer'
 import type { Edit } from '../../src/renderer/lib/sync/outbox'
 import {
@@ -72,9 +73,7 @@ describe('exactly once through a faulty network', () => {
     const groups = unwrap(
       await rig.api.invoke('access_groups.list', { acs_system_id: systemId }),
     ).map((g) => g.acs_access_group_id)
-    const users = (
-      await client.db.acs_users.where('acs_system_id').equals(systemId).sortBy('acs_user_id')
-    )
+    const users = (await usersOfSystem(client.db, systemId).sortBy('acs_user_id'))
       .filter((u) => u.errors.length === 0)
       .slice(0, 50)
     expect(users.length).toBe(50)
@@ -264,7 +263,7 @@ describe('crash points', () => {
         op: 'create',
         params: { acs_system_id: systemId, full_name: `Crash ${point}`, email_address: email },
       })
-      const user = (await first.db.acs_users.where('acs_system_id').equals(systemId).first())!
+      const user = (await usersOfSystem(first.db, systemId).first())!
       await first.outbox.enqueue({ op: 'suspend', target_id: user.acs_user_id })
       first.replayer.start()
       await first.replayer.idle()

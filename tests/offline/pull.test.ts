@@ -3,7 +3,7 @@ import { unwrap } from '../../src/shared/errors'
 import type { Api } from '../../src/renderer/lib/sync/api'
 import { changedSinceLastSync, pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
 import type { SyncProgress } from '../../src/renderer/lib/sync/pull'
-import { describeStorageError } from '../../src/renderer/lib/db/schema'
+import { describeStorageError, usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { openClient, startRig, type OfflineRig } from '../support/offline'
 
 let rig: OfflineRig
@@ -23,7 +23,7 @@ async function serverIds(): Promise<string[]> {
 }
 
 async function cachedIds(client: ReturnType<typeof openClient>): Promise<string[]> {
-  return (await client.db.acs_users.where('acs_system_id').equals(systemId).primaryKeys()).sort()
+  return (await usersOfSystem(client.db, systemId).primaryKeys()).sort()
 }
 
 test('a full listing arrives page by page, with progress, and is recorded as synced', async () => {
@@ -77,11 +77,7 @@ test('a page fetched before one of our edits was confirmed does not overwrite it
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
   await pullUsers(client.db, rig.api, systemId, { pageSize: 500 })
-  const [user] = await client.db.acs_users
-    .where('acs_system_id')
-    .equals(systemId)
-    .limit(1)
-    .toArray()
+  const [user] = await usersOfSystem(client.db, systemId).limit(1).toArray()
 
   // The listing's only page is answered first; our edit is confirmed before the page is written.
   const slow: Api = {

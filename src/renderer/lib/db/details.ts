@@ -108,7 +108,7 @@ export async function refreshGroups(
   if (!result.ok) return
   await db.transaction('rw', db.access_groups, async () => {
     await db.access_groups.where('acs_system_id').equals(acs_system_id).delete()
-    await db.access_groups.bulkPut(result.value.map((g) => ({ ...g, _gen: 0 })))
+    await db.access_groups.bulkPut(result.value)
   })
 }
 
@@ -118,6 +118,7 @@ export async function refreshGroups(
  */
 export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
   if (isTempId(id)) return null
+  const asked = Date.now()
   const [user, groups, entrances] = await Promise.all([
     api.invoke('users.get', { acs_user_id: id }),
     api.invoke('users.list_access_groups', { acs_user_id: id }),
@@ -126,18 +127,20 @@ export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
   const failed = [user, groups, entrances].find((r) => !r.ok)
   if (failed && !failed.ok) return failed.error
   if (!user.ok || !groups.ok || !entrances.ok) return null
+  // A confirmed edit written after we asked is newer than this answer: keep it.
+  const newer = (db.committedAt.get(id) ?? -Infinity) >= asked
+  // And this answer is newer than any listing page fetched before now (see pull.ts).
+  db.committedAt.set(id, Date.now())
   await db.transaction(
     'rw',
-    [db.acs_users, db.memberships, db.entrances, db.access_groups, db.sync_state],
+    [db.acs_users, db.memberships, db.entrances, db.access_groups],
     async () => {
-      const generation = ((await db.sync_state.get(user.value.acs_system_id))?.generation ?? 0) + 1
-      const cached = await db.acs_users.get(id)
-      await db.acs_users.put(toCachedUser(user.value, Math.max(generation, cached?._gen ?? 0)))
+      if (!newer) await db.acs_users.put(toCachedUser(user.value))
       await db.memberships.where('acs_user_id').equals(id).delete()
       await db.memberships.bulkPut(
         groups.value.map((g) => ({ acs_user_id: id, acs_access_group_id: g.acs_access_group_id })),
       )
-      await db.access_groups.bulkPut(groups.value.map((g) => ({ ...g, _gen: 0 })))
+      await db.access_groups.bulkPut(groups.value)
       await db.entrances.where('acs_user_id').equals(id).delete()
       await db.entrances.bulkPut(entrances.value.map((e) => ({ ...e, acs_user_id: id })))
     },

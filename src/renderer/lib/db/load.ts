@@ -4,30 +4,35 @@
  * table shows rows long before 50,000 users have been read, and never holds more than one
  * chunk of full records besides what it keeps.
  */
-import { Dexie } from 'dexie'
 import type { AcsUser } from '../../../shared/domain'
-import { fromCachedUser, type CachedUser, type KeyholderDb } from './schema'
+import { fromCachedUser, usersOfSystem, type CachedUser, type KeyholderDb } from './schema'
 
 /** The database of one workspace: caches of different Seam workspaces never mix. */
 export function databaseName(workspace_id: string): string {
   return `keyholder-${workspace_id}`
 }
 
-/** The first users by name, of one system or of all. */
+/**
+ * The first users by name, of one system or of all (the first of each system, merged: there
+ * is deliberately no index on the name alone).
+ */
 export async function loadFirstUsers(
   db: KeyholderDb,
   acs_system_id: string | null,
   limit: number,
 ): Promise<AcsUser[]> {
-  const users =
+  const systems =
     acs_system_id === null
-      ? await db.acs_users.orderBy('_name').limit(limit).toArray()
-      : await db.acs_users
-          .where('[acs_system_id+_name]')
-          .between([acs_system_id, Dexie.minKey], [acs_system_id, Dexie.maxKey])
-          .limit(limit)
-          .toArray()
-  return users.map(fromCachedUser)
+      ? await db.acs_systems.toCollection().primaryKeys()
+      : [acs_system_id]
+  const firsts = await Promise.all(
+    systems.map((id) => usersOfSystem(db, id).limit(limit).toArray()),
+  )
+  return firsts
+    .flat()
+    .sort((a, b) => (a._name < b._name ? -1 : a._name > b._name ? 1 : 0))
+    .slice(0, limit)
+    .map(fromCachedUser)
 }
 
 /** Every cached user, delivered in chunks by primary key. */
@@ -50,7 +55,5 @@ export async function loadUsers(
 
 /** One system's users, after that system was synced. */
 export async function loadSystemUsers(db: KeyholderDb, acs_system_id: string): Promise<AcsUser[]> {
-  return (await db.acs_users.where('acs_system_id').equals(acs_system_id).toArray()).map(
-    fromCachedUser,
-  )
+  return (await usersOfSystem(db, acs_system_id).toArray()).map(fromCachedUser)
 }

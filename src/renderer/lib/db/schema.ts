@@ -6,28 +6,17 @@ import { Dexie, type EntityTable } from 'dexie'
 import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser } from '../../../shared/domain'
 import type { OutboxEntry } from '../sync/outbox-types'
 
-/** A server copy of a user plus the lower-cased keys the screens search and sort by. */
+/** A server copy of a user plus the key the screens sort by. */
 export interface CachedUser extends AcsUser {
-  /** Lower-cased full (or display) name; sort key and prefix index. */
+  /** Lower-cased full (or display) name: the first screenful is read in this order. */
   _name: string
-  _email: string
-  _phone: string
-  /** 1 / 0 because IndexedDB cannot index booleans. */
-  _suspended: 0 | 1
-  _errors: 0 | 1
-  _warnings: 0 | 1
-  _mutations: 0 | 1
-  /** The full sync that last saw this user; older generations are gone from the server. */
-  _gen: number
 }
 
 export interface CachedSystem extends AcsSystem {
   _order: number
 }
 
-export interface CachedGroup extends AcsAccessGroup {
-  _gen: number
-}
+export type CachedGroup = AcsAccessGroup
 
 export interface Membership {
   acs_user_id: string
@@ -41,8 +30,6 @@ export interface CachedEntrance extends AcsEntrance {
 
 export interface SyncState {
   acs_system_id: string
-  /** Generation of the last complete listing; pages of a running sync carry `generation + 1`. */
-  generation: number
   last_synced_at: string | null
   last_attempt_at: string | null
   last_error: string | null
@@ -77,8 +64,10 @@ export class KeyholderDb extends Dexie {
   constructor(name = 'keyholder') {
     super(name)
     this.version(1).stores({
-      acs_users:
-        'acs_user_id, acs_system_id, [acs_system_id+_name], [acs_system_id+_gen], _name, _email, _phone, user_identity_id, [acs_system_id+_suspended], [acs_system_id+_errors], [acs_system_id+_warnings], [acs_system_id+_mutations]',
+      // Every index is paid for on each of the 50,000 writes of a full sync, so only what a
+      // query uses: a system's users in name order (the first screenful, and the system's
+      // users as a range). Search, filters and sorting run in memory (users-index.ts).
+      acs_users: 'acs_user_id, [acs_system_id+_name]',
       acs_systems: 'acs_system_id, _order',
       access_groups: 'acs_access_group_id, acs_system_id',
       memberships: '[acs_user_id+acs_access_group_id], acs_user_id, acs_access_group_id',
@@ -90,27 +79,23 @@ export class KeyholderDb extends Dexie {
   }
 }
 
-/** Adds the index keys a server copy is stored with. */
-export function toCachedUser(user: AcsUser, generation: number): CachedUser {
-  return {
-    ...user,
-    _name: (user.full_name ?? user.display_name ?? '').toLowerCase(),
-    _email: (user.email_address ?? '').toLowerCase(),
-    _phone: user.phone_number ?? '',
-    _suspended: user.is_suspended ? 1 : 0,
-    _errors: user.errors?.length ? 1 : 0,
-    _warnings: user.warnings?.length ? 1 : 0,
-    _mutations: user.pending_mutations?.length ? 1 : 0,
-    _gen: generation,
-  }
+/** Adds the sort key a server copy is stored with. */
+export function toCachedUser(user: AcsUser): CachedUser {
+  return { ...user, _name: (user.full_name ?? user.display_name ?? '').toLowerCase() }
 }
 
-/** Strips the index keys again. */
+/** Strips the sort key again. */
 export function fromCachedUser(cached: CachedUser): AcsUser {
-  const { _name, _email, _phone, _suspended, _errors, _warnings, _mutations, _gen, ...user } =
-    cached
-  void [_name, _email, _phone, _suspended, _errors, _warnings, _mutations, _gen]
+  const { _name, ...user } = cached
+  void _name
   return user
+}
+
+/** One system's cached users, through the compound index (there is no index on the system alone). */
+export function usersOfSystem(db: KeyholderDb, acs_system_id: string) {
+  return db.acs_users
+    .where('[acs_system_id+_name]')
+    .between([acs_system_id, Dexie.minKey], [acs_system_id, Dexie.maxKey])
 }
 
 /** Dexie / IndexedDB failures a person must hear about: the disk is full or the store broke. */

@@ -14,16 +14,19 @@ export async function commitSuccess(
   entry: OutboxEntry,
   user?: AcsUser,
 ): Promise<void> {
+  // Marked before the transaction: a listing page fetched before now, written after our
+  // transaction, would otherwise put the old copy back (see pull.ts).
+  const now = Date.now()
+  db.committedAt.set(entry.target_id, now)
+  if (user) db.committedAt.set(user.acs_user_id, now)
   await db.transaction(
     'rw',
-    [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances, db.sync_state],
+    [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances],
     async () => {
       const stored = await db.outbox.get(entry.id)
       if (!stored) return
-      const generation = ((await db.sync_state.get(entry.acs_system_id))?.generation ?? 0) + 1
       const cached = await db.acs_users.get(entry.target_id)
-      const put = (u: AcsUser) =>
-        db.acs_users.put(toCachedUser(u, Math.max(generation, cached?._gen ?? 0)))
+      const put = (u: AcsUser) => db.acs_users.put(toCachedUser(u))
 
       switch (stored.op) {
         case 'create': {
@@ -69,6 +72,4 @@ export async function commitSuccess(
       await db.outbox.delete(stored.id)
     },
   )
-  db.committedAt.set(entry.target_id, Date.now())
-  if (user) db.committedAt.set(user.acs_user_id, Date.now())
 }

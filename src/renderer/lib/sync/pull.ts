@@ -2,7 +2,7 @@ import type { UserPage } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
 import { KeyholderFailure, unwrap } from '../../../shared/errors'
 import type { KeyholderDb, SyncState } from '../db/schema'
-import { toCachedUser } from '../db/schema'
+import { toCachedUser, usersOfSystem } from '../db/schema'
 import type { Api } from './api'
 
 export interface SyncProgress {
@@ -24,7 +24,6 @@ export interface PullOptions {
 export function emptySyncState(acs_system_id: string): SyncState {
   return {
     acs_system_id,
-    generation: 0,
     last_synced_at: null,
     last_attempt_at: null,
     last_error: null,
@@ -46,9 +45,9 @@ export async function pullSystems(db: KeyholderDb, api: Api): Promise<void> {
 
 /**
  * Full listing of one system's users, page by page, each page written in its own transaction
- * while the next is being fetched. Pages are stamped with a new generation; only when the
- * listing completes are users of older generations (gone from the server) removed, so an
- * interrupted sync leaves every previously cached user in place and the next run starts over.
+ * while the next is being fetched. Only when the listing completes are users it did not
+ * contain (gone from the server) removed, so an interrupted sync leaves every previously cached
+ * user in place and the next run simply starts over.
  */
 export async function pullUsers(
   db: KeyholderDb,
@@ -58,11 +57,12 @@ export async function pullUsers(
 ): Promise<SyncProgress> {
   const { pageSize = 1000, onProgress, signal, now = () => new Date() } = options
   const state = (await db.sync_state.get(acs_system_id)) ?? emptySyncState(acs_system_id)
-  const generation = state.generation + 1
   const startedAt = now().toISOString()
+  const started = Date.now()
   await db.sync_state.put({ ...state, last_attempt_at: startedAt })
 
   const progress: SyncProgress = { acs_system_id, pages: 0, users: 0, total: null, done: false }
+  const seen = new Set<string>()
   const fetchPage = async (page_cursor: string | null): Promise<FetchedPage> => {
     const fetchedAt = Date.now()
     const page = unwrap(
@@ -79,23 +79,26 @@ export async function pullUsers(
       // Overlap: ask for the next page before writing this one.
       next = page.next_page_cursor ? fetchPage(page.next_page_cursor) : null
       next?.catch(() => undefined)
-      await writePage(db, page.acs_users, generation, page.fetchedAt)
+      await writePage(db, page.acs_users, page.fetchedAt)
+      for (const user of page.acs_users) seen.add(user.acs_user_id)
       progress.pages += 1
       progress.users += page.acs_users.length
       onProgress?.({ ...progress })
     }
     await db.transaction('rw', db.acs_users, db.sync_state, async () => {
-      await db.acs_users
-        .where('[acs_system_id+_gen]')
-        .between([acs_system_id, -Infinity], [acs_system_id, generation], true, false)
-        .delete()
+      // Gone: cached, not in this complete listing, and not written by one of our own edits
+      // since the listing began (a user we just created may have been listed before it existed).
+      const cached = await usersOfSystem(db, acs_system_id).primaryKeys()
+      const gone = cached.filter(
+        (id) => !seen.has(id) && (db.committedAt.get(id) ?? -Infinity) < started,
+      )
+      await db.acs_users.bulkDelete(gone)
       await db.sync_state.put({
         ...state,
-        generation,
         last_synced_at: startedAt,
         last_attempt_at: startedAt,
         last_error: null,
-        user_count: progress.users,
+        user_count: cached.length - gone.length,
         events_seen_until: state.events_seen_until ?? startedAt,
       })
     })
@@ -115,23 +118,16 @@ type FetchedPage = UserPage & { fetchedAt: number }
 
 /**
  * Writes one page. A user one of our edits touched after the page was fetched keeps its newer
- * cached copy (or stays deleted); it is only stamped with this generation so the end of the
- * listing does not take it for gone.
+ * cached copy (or stays deleted).
  */
 async function writePage(
   db: KeyholderDb,
   users: readonly AcsUser[],
-  generation: number,
   fetchedAt: number,
 ): Promise<void> {
-  const newer = (id: string) => (db.committedAt.get(id) ?? -Infinity) >= fetchedAt
-  const fresh = users.filter((u) => !newer(u.acs_user_id))
+  const fresh = users.filter((u) => (db.committedAt.get(u.acs_user_id) ?? -Infinity) < fetchedAt)
   await db.transaction('rw', db.acs_users, async () => {
-    await db.acs_users.bulkPut(fresh.map((u) => toCachedUser(u, generation)))
-    if (fresh.length === users.length) return
-    for (const user of users) {
-      if (newer(user.acs_user_id)) await db.acs_users.update(user.acs_user_id, { _gen: generation })
-    }
+    await db.acs_users.bulkPut(fresh.map(toCachedUser))
   })
 }
 
