@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { unwrap } from '../../src/shared/errors'
+import { usersOfSystem } from '../../src/renderer/lib/db/schema'
+import type { Api } from '../../src/renderer/lib/sync/api'
 import {
   openClient,
   pullAll,
@@ -25,10 +27,7 @@ afterAll(() => rig?.dispose())
 /** A cached user of the first system with no server-side problems, not used by other tests. */
 let taken = 0
 async function freshUser(client: ReturnType<typeof openClient>) {
-  const users = await client.db.acs_users
-    .where('acs_system_id')
-    .equals(systemId)
-    .sortBy('acs_user_id')
+  const users = await usersOfSystem(client.db, systemId).sortBy('acs_user_id')
   const healthy = users.filter((u) => !u.is_suspended && u.errors.length === 0)
   const user = healthy[taken++]
   if (!user) throw new Error('ran out of test users')
@@ -196,6 +195,68 @@ test('a create and a delete that never left cancel out; consecutive updates coal
   await replayUntilSettled(client)
   const server = await rig.seam.acs.users.get({ acs_user_id: user.acs_user_id })
   expect([server.full_name, server.email_address]).toEqual(['Second', 'merged@example.com'])
+  await client.replayer.stop()
+})
+
+test('coalesce: false keeps each edit its own entry, sent as its own request, in order', async () => {
+  const sent: unknown[] = []
+  const counting: Api = {
+    invoke: (channel, request) => {
+      if (channel === 'users.update') sent.push((request as { changes: unknown }).changes)
+      return rig.api.invoke(channel, request)
+    },
+  }
+  const client = openClient(counting)
+  await pullAll(client, rig.api)
+  const user = await freshUser(client)
+  const target_id = user.acs_user_id
+  for (const full_name of ['One', 'Two', 'Three']) {
+    await client.outbox.enqueue(
+      { op: 'update', target_id, params: { full_name } },
+      { coalesce: false },
+    )
+  }
+  // The default still merges, into the last entry only.
+  await client.outbox.enqueue({
+    op: 'update',
+    target_id,
+    params: { email_address: 'uncoalesced@example.com' },
+  })
+  const entries = await client.outbox.entriesFor(target_id)
+  expect(entries.map((e) => (e.params as { full_name?: string }).full_name)).toEqual([
+    'One',
+    'Two',
+    'Three',
+  ])
+  // Each base is what the person saw then: the server copy with the earlier edits on top.
+  expect(entries.map((e) => e.base.full_name)).toEqual([user.full_name, 'One', 'Two'])
+
+  // Nor does a delete cancel a create that never left.
+  const created = await client.outbox.enqueue({
+    op: 'create',
+    params: {
+      acs_system_id: systemId,
+      full_name: 'Kept Apart',
+      email_address: 'apart@example.com',
+    },
+  })
+  const deleted = await client.outbox.enqueue(
+    { op: 'delete', target_id: created.target_id },
+    { coalesce: false },
+  )
+  expect(deleted.cancelled).toBe(false)
+  expect(await client.outbox.entriesFor(created.target_id)).toHaveLength(2)
+
+  await replayUntilSettled(client)
+  expect(sent).toEqual([
+    { full_name: 'One' },
+    { full_name: 'Two' },
+    { full_name: 'Three', email_address: 'uncoalesced@example.com' },
+  ])
+  const server = await rig.seam.acs.users.get({ acs_user_id: target_id })
+  expect([server.full_name, server.email_address]).toEqual(['Three', 'uncoalesced@example.com'])
+  const realId = (await client.db.id_map.get(created.target_id))!.acs_user_id
+  await expect(rig.seam.acs.users.get({ acs_user_id: realId })).rejects.toThrow()
   await client.replayer.stop()
 })
 

@@ -62,6 +62,21 @@ export class Replayer {
   /** Unexpected failures in a row, and when the replayer may try again after the last one. */
   #faults = 0
   #faultUntil = 0
+  /**
+   * Heads that may go now, by user. A full scan of the outbox fills it; after that a
+   * confirmed entry hands its turn to the next one of its user as that scan read it, so a
+   * long queue is not re-read for every request. Only heads are ever changed by the replayer,
+   * and `markSending` re-checks each entry as stored; changes from outside (an edit, retry,
+   * discard, reconnect) make the picture stale, and idle is only reported after a fresh scan.
+   */
+  readonly #ready = new Map<string, OutboxEntry>()
+  /** Each user's entries in order, as the last scan read them. */
+  #queues = new Map<string, OutboxEntry[]>()
+  #stale = true
+  /** When the earliest entry backing off may go again: a fresh scan is due then. */
+  #retryAt = Infinity
+  /** True while the replayer announces its own changes, which need no rescan. */
+  #announcing = false
 
   constructor(db: KeyholderDb, outbox: Outbox, api: Api, options: ReplayerOptions = {}) {
     this.#db = db
@@ -75,7 +90,9 @@ export class Replayer {
       random: Math.random,
       ...options,
     }
-    outbox.subscribe(() => this.kick())
+    outbox.subscribe(() => {
+      if (!this.#announcing) this.kick()
+    })
   }
 
   get paused(): 'unauthorized' | 'offline' | null {
@@ -106,8 +123,13 @@ export class Replayer {
     }
   }
 
-  /** Wakes the loop (new work, back online, a retry). */
+  /** Wakes the loop to look at the whole outbox again (new work, back online, a retry). */
   kick(): void {
+    this.#stale = true
+    this.#wakeUp()
+  }
+
+  #wakeUp(): void {
     this.#kicked = true
     const wake = this.#wake
     this.#wake = null
@@ -127,24 +149,33 @@ export class Replayer {
     while (this.#running && !this.#abandoned) {
       this.#kicked = false
       try {
-        const faulted = this.#options.now() < this.#faultUntil
-        const heads = this.#paused || faulted ? [] : await this.#runnableHeads()
-        for (const entry of heads) {
-          if (active.size >= this.#options.concurrency) break
-          if (this.#inFlight.has(entry.target_id)) continue
-          this.#inFlight.add(entry.target_id)
-          const task = this.#process(entry)
-            .then(() => void (this.#faults = 0))
-            .catch((cause: unknown) => {
-              if (cause instanceof Abandon) this.#abandoned = true
-              else this.#fault(cause)
-            })
-            .finally(() => {
-              this.#inFlight.delete(entry.target_id)
-              active.delete(entry.id)
-              this.kick()
-            })
-          active.set(entry.id, task)
+        const now = this.#options.now()
+        if (now >= this.#retryAt) {
+          this.#retryAt = Infinity
+          this.#stale = true
+        }
+        const free = this.#options.concurrency - active.size
+        // A scan only when something could be started, and always before declaring idle.
+        if (!this.#paused && now >= this.#faultUntil && free > 0) {
+          if (this.#stale || (this.#ready.size === 0 && active.size === 0)) await this.#scan()
+          for (const entry of this.#take(free)) {
+            this.#inFlight.add(entry.target_id)
+            const task = this.#process(entry)
+              .then((left) => {
+                this.#faults = 0
+                this.#follow(entry, left)
+              })
+              .catch((cause: unknown) => {
+                if (cause instanceof Abandon) this.#abandoned = true
+                else this.#fault(cause)
+              })
+              .finally(() => {
+                this.#inFlight.delete(entry.target_id)
+                active.delete(entry.id)
+                this.#wakeUp()
+              })
+            active.set(entry.id, task)
+          }
         }
         if (active.size === 0) {
           for (const resolve of this.#idleWaiters.splice(0)) resolve()
@@ -159,21 +190,74 @@ export class Replayer {
     for (const resolve of this.#idleWaiters.splice(0)) resolve()
   }
 
-  /** For each user, its oldest entry, if it may go now. Later entries wait behind it. */
-  async #runnableHeads(): Promise<OutboxEntry[]> {
+  /**
+   * Reads the whole outbox: each user's entries in order, and its oldest entry as ready if it
+   * may go now (later entries wait behind it). Users with a request under way are left out:
+   * their head may change until it is settled.
+   */
+  async #scan(): Promise<void> {
+    this.#stale = false
     const now = this.#options.now()
-    const heads = new Map<string, OutboxEntry>()
+    const queues = new Map<string, OutboxEntry[]>()
     await this.#db.outbox.orderBy('id').each((entry) => {
-      if (!heads.has(entry.target_id)) heads.set(entry.target_id, entry)
+      const queue = queues.get(entry.target_id)
+      if (queue) queue.push(entry)
+      else queues.set(entry.target_id, [entry])
     })
-    return [...heads.values()].filter(
-      (e) =>
-        !this.#inFlight.has(e.target_id) &&
-        (e.status === 'sending' || (e.status === 'queued' && e.next_attempt_at <= now)),
-    )
+    this.#queues = queues
+    this.#ready.clear()
+    for (const [target_id, [head]] of queues) {
+      if (head && !this.#inFlight.has(target_id) && this.#runnable(head, now)) {
+        this.#ready.set(target_id, head)
+      }
+    }
+  }
+
+  #runnable(entry: OutboxEntry, now: number): boolean {
+    return entry.status === 'sending' || (entry.status === 'queued' && entry.next_attempt_at <= now)
+  }
+
+  /** Up to `count` ready heads, oldest first, taken out of the ready set. */
+  #take(count: number): OutboxEntry[] {
+    const taken = [...this.#ready.values()]
+      .filter((e) => !this.#inFlight.has(e.target_id))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, count)
+    for (const entry of taken) this.#ready.delete(entry.target_id)
+    return taken
+  }
+
+  /**
+   * After an entry's turn: once it has left the outbox, its user's next entry may go. One
+   * still at the head is waiting (backing off, on the person, or changed from outside, which
+   * notifies) and is picked up by a later scan, not retried at once.
+   */
+  #follow(done: OutboxEntry, left: boolean): void {
+    this.#ready.delete(done.target_id)
+    // A confirmed create moved its user's later entries to the real id.
+    if (done.op === 'create') return void (this.#stale = true)
+    const queue = this.#queues.get(done.target_id)
+    if (!queue) return
+    if (left && queue[0]?.id === done.id) queue.shift()
+    const next = queue[0]
+    if (!next) this.#queues.delete(done.target_id)
+    else if (next.id !== done.id && this.#runnable(next, this.#options.now())) {
+      this.#ready.set(done.target_id, next)
+    }
+  }
+
+  /** Tells the UI; the replayer's own changes need no rescan, its tasks follow them up. */
+  #announce(): void {
+    this.#announcing = true
+    try {
+      this.#outbox.notify()
+    } finally {
+      this.#announcing = false
+    }
   }
 
   #fault(cause: unknown): void {
+    this.#stale = true
     this.#faults += 1
     this.#faultUntil = this.#options.now() + this.#backoff(this.#faults)
     const message =
@@ -214,10 +298,11 @@ export class Replayer {
     this.#options.onPause?.(reason)
   }
 
-  async #process(head: OutboxEntry): Promise<void> {
+  /** One entry's turn. True when it has left the outbox, confirmed. */
+  async #process(head: OutboxEntry): Promise<boolean> {
     const hooks = this.#options.hooks ?? {}
     // A user created offline has no server id yet: nothing else for it can go first.
-    if (isTempId(head.target_id) && head.op !== 'create') return
+    if (isTempId(head.target_id) && head.op !== 'create') return false
 
     const prepared = await this.#prepare(head)
     if (prepared.kind === 'settled') {
@@ -228,7 +313,7 @@ export class Replayer {
 
     hooks.beforeSend?.(head)
     const entry = await this.#markSending(head, prepared.params)
-    if (!entry) return
+    if (!entry) return false
     const outcome = await this.#send(entry)
     hooks.afterSend?.(entry)
     if (outcome.kind === 'done') {
@@ -327,6 +412,8 @@ export class Replayer {
     const entry = await db.transaction('rw', db.outbox, async () => {
       const stored = await db.outbox.get(head.id)
       if (!stored || (stored.status !== 'queued' && stored.status !== 'sending')) return null
+      // What `prepare` decided holds only for the entry as it read it.
+      if (stored.status !== head.status || stored.attempts !== head.attempts) return null
       // An update merged after `prepare` read the server must be prepared again.
       if (stored.op === 'update' && JSON.stringify(stored.params) !== JSON.stringify(head.params)) {
         return null
@@ -341,7 +428,7 @@ export class Replayer {
       await db.outbox.put(next)
       return next
     })
-    this.#outbox.notify()
+    this.#announce()
     return entry
   }
 
@@ -385,12 +472,13 @@ export class Replayer {
     return result.ok ? { kind: 'done' } : { kind: 'error', error: result.error }
   }
 
-  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<void> {
+  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<true> {
     await commitSuccess(this.#db, entry, outcome.user)
-    this.#outbox.notify()
+    this.#announce()
+    return true
   }
 
-  async #settleError(entry: OutboxEntry, error: KeyholderError): Promise<void> {
+  async #settleError(entry: OutboxEntry, error: KeyholderError): Promise<false> {
     const now = this.#options.now()
     let patch: Partial<OutboxEntry>
     switch (error.kind) {
@@ -424,10 +512,14 @@ export class Replayer {
         break
     }
     await this.#db.outbox.update(entry.id, patch)
-    this.#outbox.notify()
+    if (patch.status === 'queued') {
+      this.#retryAt = Math.min(this.#retryAt, patch.next_attempt_at ?? 0)
+    }
+    this.#announce()
+    return false
   }
 
-  async #markConflict(entry: OutboxEntry, conflicts: FieldConflict[]): Promise<void> {
+  async #markConflict(entry: OutboxEntry, conflicts: FieldConflict[]): Promise<false> {
     await this.#db.outbox.update(entry.id, {
       status: 'conflict',
       conflicts,
@@ -436,7 +528,8 @@ export class Replayer {
         message: 'Someone else changed this user since you edited it.',
       },
     })
-    this.#outbox.notify()
+    this.#announce()
+    return false
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random. */
