@@ -33,6 +33,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/renderer/index.html'),
           // Served only by the browser harness; loads the IPC shim before the app.
           harness: resolve(__dirname, 'src/renderer/harness.html'),
+          // The benchmark page (npm run bench): the offline core without the UI, also harness-only.
+          bench: resolve(__dirname, 'src/renderer/bench.html'),
         },
       },
     },

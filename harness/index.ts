@@ -16,7 +16,13 @@ import { memoryCipher, MemoryStore } from '../src/main/vault/memory'
 import { JsonFileStore } from './file-store'
 import { serverUrl, startHarnessServer } from './server'
 
-const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY] [--sandbox-users N]`
+const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY]
+         [--sandbox-users N] [--sandbox-load-users N] [--print-sandbox-credentials]
+
+  --sandbox-users N              people spread over the sandbox's three demo systems (200)
+  --sandbox-load-users N         adds a "load test" system with N more people
+  --print-sandbox-credentials    for tests and benchmarks only: also prints
+                                 "Keyholder sandbox: ENDPOINT KEY" (a random per-run sandbox key)`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,6 +32,8 @@ async function main(): Promise<void> {
       'seam-endpoint': { type: 'string' },
       'api-key': { type: 'string' },
       'sandbox-users': { type: 'string' },
+      'sandbox-load-users': { type: 'string' },
+      'print-sandbox-credentials': { type: 'boolean', default: false },
       'renderer-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -36,7 +44,8 @@ async function main(): Promise<void> {
   if (Boolean(values['seam-endpoint']) !== Boolean(values['api-key'])) {
     throw new Error(`--seam-endpoint and --api-key go together. ${USAGE}`)
   }
-  const sandboxUsers = values['sandbox-users'] ? Number(values['sandbox-users']) : undefined
+  const sandboxUsers = count(values['sandbox-users'], '--sandbox-users')
+  const loadTestUsers = count(values['sandbox-load-users'], '--sandbox-load-users')
 
   const here = dirname(fileURLToPath(import.meta.url))
   const rendererDir = resolve(values['renderer-dir'] ?? resolve(here, '../renderer'))
@@ -50,7 +59,12 @@ async function main(): Promise<void> {
     vault,
     runtime: 'harness',
     version: process.env.npm_package_version ?? '0.0.0',
-    startSandbox: () => startSandbox({ port: 0, ...(sandboxUsers && { users: sandboxUsers }) }),
+    startSandbox: () =>
+      startSandbox({
+        port: 0,
+        ...(sandboxUsers !== undefined && { users: sandboxUsers }),
+        ...(loadTestUsers !== undefined && { loadTestUsers }),
+      }),
   })
   if (values['seam-endpoint'] && values['api-key']) {
     const workspace = await vault.add({
@@ -64,6 +78,13 @@ async function main(): Promise<void> {
 
   const token = randomBytes(32).toString('hex')
   const server = await startHarnessServer({ ...services, rendererDir, token, port })
+  if (values['print-sandbox-credentials']) {
+    // Lets a benchmark or test judge the app against the raw SDK on the very same sandbox.
+    // Printed before the URL line, so whoever waits for that line already has this one.
+    const sandbox = await services.session.sandbox()
+    if (!sandbox) throw new Error('--print-sandbox-credentials needs the sandbox workspace')
+    console.log(`Keyholder sandbox: ${sandbox.endpoint} ${sandbox.apiKey}`)
+  }
   console.log(`Keyholder harness: ${serverUrl(server)}`)
 
   const shutdown = (signal: string) => {
@@ -77,6 +98,13 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => shutdown('SIGINT'))
   process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Bad ${flag}. ${USAGE}`)
+  return n
 }
 
 main().catch((cause: unknown) => {

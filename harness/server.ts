@@ -127,7 +127,7 @@ async function serveStatic(pathname: string, res: ServerResponse, options: Harne
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   }
-  if (relative === 'harness.html') {
+  if (relative === 'harness.html' || relative === 'bench.html') {
     // The shim reads the per-run token from this meta tag; no inline script is needed.
     content = Buffer.from(
       content

@@ -1,0 +1,97 @@
+// `npm run bench -- [--out FILE] [--only sync,replay] [--users N] [--page-size N] [--edits N]`
+//
+// Runs each benchmark section against the sandbox through the browser harness, in Debian's
+// Chromium with one persistent profile, prints a table and, with --out, writes JSON with one
+// key per section. A section is a module in scripts/bench/ exporting `run(ctx)` that returns
+// `{ row, json }` (see lib.mjs `judge`). The build is done by the npm script beforehand.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { launchProfile, printTable, startHarness } from './bench/lib.mjs'
+import * as replay from './bench/replay.mjs'
+import * as sync from './bench/sync.mjs'
+
+const SECTIONS = { sync, replay }
+
+const USAGE = `Usage: npm run bench -- [--out FILE] [--only ${Object.keys(SECTIONS).join('|')}[,…]]
+         [--users N (50000)] [--page-size N (1000)] [--per-transaction N (50000)] [--edits N (1000)]
+         [--no-diagnostics]   skips the reference measurements that are not judged`
+
+function positive(value, flag) {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Bad ${flag}.\n${USAGE}`)
+  return n
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      only: { type: 'string' },
+      users: { type: 'string', default: '50000' },
+      'page-size': { type: 'string', default: '1000' },
+      'per-transaction': { type: 'string', default: '50000' },
+      edits: { type: 'string', default: '1000' },
+      'no-diagnostics': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  const only = values.only ? values.only.split(',') : Object.keys(SECTIONS)
+  const unknown = only.filter((name) => !(name in SECTIONS))
+  if (unknown.length > 0) throw new Error(`Unknown section ${unknown.join(', ')}.\n${USAGE}`)
+  return {
+    out: values.out && resolve(values.out),
+    only,
+    users: positive(values.users, '--users'),
+    pageSize: positive(values['page-size'], '--page-size'),
+    perTransaction: positive(values['per-transaction'], '--per-transaction'),
+    edits: positive(values.edits, '--edits'),
+    diagnostics: !values['no-diagnostics'],
+  }
+}
+
+async function main() {
+  const options = parseOptions()
+  const profileDir = await mkdtemp(join(tmpdir(), 'keyholder-bench-'))
+  const harnesses = new Map()
+  let context
+  try {
+    context = await launchProfile(profileDir)
+    const ctx = {
+      options,
+      profileDir,
+      context,
+      log: (line) => console.error(line),
+      /** One harness per set of arguments, shared by the sections that ask for the same. */
+      harness(args) {
+        const key = args.join(' ')
+        if (!harnesses.has(key)) harnesses.set(key, startHarness(args))
+        return harnesses.get(key)
+      },
+    }
+    const results = {}
+    const rows = []
+    for (const name of options.only) {
+      const { row, json } = await SECTIONS[name].run(ctx)
+      results[name] = json
+      rows.push(row)
+    }
+    printTable(rows)
+    if (options.out) await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`)
+  } finally {
+    await context?.close()
+    const started = await Promise.allSettled(harnesses.values())
+    await Promise.all(started.map((h) => h.status === 'fulfilled' && h.value.stop()))
+    await rm(profileDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((cause) => {
+  console.error(cause instanceof Error ? cause.message : cause)
+  process.exit(1)
+})

@@ -1,0 +1,120 @@
+// Shared parts of the benchmark sections: the harness, the browser profile, the bench page,
+// and how a result is judged and printed. Everything runs on 127.0.0.1.
+import { spawn } from 'node:child_process'
+import { chromium } from 'playwright-core'
+import { root } from '../lib.mjs'
+
+/** The database the app opens for the sandbox workspace; the sync section fills it. */
+export const SANDBOX_DB = 'keyholder-sandbox'
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+/**
+ * Starts the built harness and waits for its URL line. The sandbox credentials line comes
+ * first, so the Node-side floors can talk to the very same sandbox the page does.
+ */
+export function startHarness(args) {
+  const child = spawn(
+    process.execPath,
+    ['out/main/harness.js', '--port', '0', '--print-sandbox-credentials', ...args],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk.toString()))
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done()
+      child.once('exit', () => done())
+      child.kill('SIGTERM')
+    })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop()
+      reject(new Error(`harness did not start: ${stderr}`))
+    }, 120_000)
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk.toString()
+      const url = /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout)?.[1]
+      const sandbox = /^Keyholder sandbox: (http:\/\/127\.0\.0\.1:\d+) (\S+)$/m.exec(stdout)
+      if (!url || !sandbox) return
+      clearTimeout(timer)
+      resolve({ url, endpoint: sandbox[1], apiKey: sandbox[2], stop })
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`harness exited with ${code}: ${stderr}`))
+    })
+  })
+}
+
+/** A persistent profile, so a later section (or a look afterwards) finds the same IndexedDB. */
+export function launchProfile(dir) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
+}
+
+/**
+ * The bench page of a harness, once `window.keyholderBench` is there. `host: 'localhost'` is
+ * another origin on the same harness, so its IndexedDB is a store of its own.
+ */
+export async function openBenchPage(context, harness, { host = '127.0.0.1' } = {}) {
+  const page = await context.newPage()
+  page.on('pageerror', (error) => console.error('bench page:', error.message))
+  const url = new URL('bench.html', harness.url)
+  url.hostname = host
+  await page.goto(url.href)
+  await page.waitForFunction(() => window.keyholderBench !== undefined)
+  return page
+}
+
+export async function timed(fn) {
+  const started = performance.now()
+  const value = await fn()
+  return { ms: performance.now() - started, value }
+}
+
+/** One line of the table and the judgement in the JSON: app time against the slowest floor. */
+export function judge(metric, appMs, floors, target) {
+  const floorMs = Math.max(...Object.values(floors))
+  const ratio = appMs / floorMs
+  return { metric, app_ms: appMs, floors, ratio, target, pass: ratio <= target }
+}
+
+export function round(ms) {
+  return Math.round(ms)
+}
+
+export function printTable(rows) {
+  const lines = [
+    ['metric', 'app ms', 'floor(s) ms', 'ratio', 'target', 'result'],
+    ...rows.map((r) => [
+      r.metric,
+      String(round(r.app_ms)),
+      Object.entries(r.floors)
+        .map(([name, ms]) => `${name} ${round(ms)}`)
+        .join(', '),
+      r.ratio.toFixed(2),
+      `≤ ${r.target}×`,
+      r.pass ? 'pass' : 'FAIL',
+    ]),
+  ]
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)))
+  for (const line of lines) console.log(line.map((cell, i) => cell.padEnd(widths[i])).join('  '))
+  for (const r of rows) {
+    for (const [name, ms] of Object.entries(r.info ?? {})) {
+      console.log(`(${r.metric}: ${name} ${round(ms)} ms, for reference, not judged)`)
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// Replay of queued updates to the sandbox's demo users: the app's replayer in Chromium, from
+// start until the outbox is empty, against the same updates sent one by one with the raw SDK.
+import { SeamHttp } from '@seamapi/http'
+import { judge, openBenchPage, round, timed } from './lib.mjs'
+
+const TARGET = 1.1
+const DB = 'keyholder-bench-replay'
+const DEMO_USERS = 200
+
+/** Every user, round after round, as a person working through a list would edit them. */
+function edits(users, count, tag) {
+  return Array.from({ length: count }, (_, i) => {
+    const user = users[i % users.length]
+    return {
+      acs_user_id: user.acs_user_id,
+      full_name: `${user.full_name ?? 'Person'} (${tag} ${Math.floor(i / users.length) + 1})`,
+    }
+  })
+}
+
+async function allUsers(seam) {
+  const users = []
+  for (const { acs_system_id } of await seam.acs.systems.list()) {
+    users.push(...(await seam.acs.users.list({ acs_system_id, limit: 1000 })))
+  }
+  return users.sort((a, b) => (a.acs_user_id < b.acs_user_id ? -1 : 1))
+}
+
+export async function run(ctx) {
+  const count = ctx.options.edits
+  const harness = await ctx.harness(['--sandbox-users', String(DEMO_USERS)])
+  const seam = new SeamHttp({ endpoint: harness.endpoint, apiKey: harness.apiKey })
+  const users = await allUsers(seam)
+  if (users.length !== DEMO_USERS) throw new Error(`expected ${DEMO_USERS} demo users`)
+
+  // Both paths run through the same sandbox routes; warm them (and this process) up first.
+  for (const edit of edits(users, 20, 'warm-up')) await seam.acs.users.update(edit)
+
+  const floorEdits = edits(users, count, 'sdk')
+  const sdk = await timed(async () => {
+    for (const edit of floorEdits) await seam.acs.users.update(edit)
+  })
+  ctx.log(`replay: raw SDK sent ${count} updates in ${round(sdk.ms)} ms`)
+
+  const appEdits = edits(users, count, 'app')
+  const page = await openBenchPage(ctx.context, harness)
+  const app = await page.evaluate((options) => window.keyholderBench.replay(options), {
+    db: DB,
+    edits: appEdits,
+  })
+  await page.close()
+  ctx.log(`replay: app replayed ${app.edits} queued updates in ${round(app.ms)} ms`)
+
+  // The server must end exactly where the last edit of each user left it.
+  const wanted = new Map(appEdits.map((e) => [e.acs_user_id, e.full_name]))
+  const wrong = (await allUsers(seam)).filter((u) => wanted.get(u.acs_user_id) !== u.full_name)
+  if (wrong.length > 0) throw new Error(`${wrong.length} users do not show their last edit`)
+
+  const row = judge('replay', app.ms, { raw_sdk: sdk.ms }, TARGET)
+  return {
+    row,
+    json: {
+      edits: count,
+      users: users.length,
+      app_ms: round(app.ms),
+      raw_sdk_ms: round(sdk.ms),
+      ratio: Number(row.ratio.toFixed(3)),
+      target: TARGET,
+      pass: row.pass,
+    },
+  }
+}

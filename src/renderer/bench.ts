@@ -1,0 +1,186 @@
+/**
+ * The offline core without the UI, for `npm run bench` (scripts/bench/): the app's own pull
+ * and replay on this browser's real IndexedDB, and the raw IndexedDB floor beside them.
+ * Served only by the harness (bench.html); Playwright drives it through `window.keyholderBench`.
+ */
+import { Dexie } from 'dexie'
+import { KeyholderDb, toCachedUser, usersOfSystem } from './lib/db/schema'
+import { Outbox } from './lib/sync/outbox'
+import { pullSystems, pullUsers } from './lib/sync/pull'
+import { Replayer } from './lib/sync/replayer'
+import type { UserPage } from '../shared/contract'
+import type { AcsUser } from '../shared/domain'
+import { unwrap } from '../shared/errors'
+
+export interface SyncRun {
+  ms: number
+  pages: number
+  users: number
+  /** Users of the system in the cache afterwards: proof the listing was really written. */
+  cached: number
+}
+
+export interface RawPutOptions {
+  acs_system_id: string
+  pageSize: number
+  db: string
+  perTransaction: number
+  /**
+   * Store the users as the app caches them, with the same indexes as its `acs_users`: not the
+   * floor, a diagnostic that tells the cost of the schema from the cost of the sync code.
+   */
+  appIndexes: boolean
+}
+
+export interface ReplayEdit {
+  acs_user_id: string
+  full_name: string
+}
+
+export interface KeyholderBench {
+  /** A full sync of one system into an empty cache named `db`; only `pullUsers` is timed. */
+  sync(options: { db: string; acs_system_id: string; pageSize: number }): Promise<SyncRun>
+  /** Lists the system (not timed), then times writing the users raw into a fresh database. */
+  rawIdbPut(options: RawPutOptions): Promise<{ ms: number; records: number }>
+  /** Syncs every system into `db`, queues the edits uncoalesced, then times replay to empty. */
+  replay(options: { db: string; edits: ReplayEdit[] }): Promise<{ ms: number; edits: number }>
+}
+
+declare global {
+  interface Window {
+    keyholderBench?: KeyholderBench
+  }
+}
+
+const api = window.keyholder
+
+async function emptyCache(name: string): Promise<KeyholderDb> {
+  await Dexie.delete(name)
+  const db = new KeyholderDb(name)
+  // Opening (and creating the schema) is not part of a sync; the app does it once at start.
+  await db.open()
+  return db
+}
+
+async function sync(options: {
+  db: string
+  acs_system_id: string
+  pageSize: number
+}): Promise<SyncRun> {
+  const { acs_system_id, pageSize } = options
+  const db = await emptyCache(options.db)
+  try {
+    await pullSystems(db, api)
+    const started = performance.now()
+    const progress = await pullUsers(db, api, acs_system_id, { pageSize })
+    const ms = performance.now() - started
+    const cached = await usersOfSystem(db, acs_system_id).count()
+    return { ms, pages: progress.pages, users: progress.users, cached }
+  } finally {
+    db.close()
+  }
+}
+
+function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'))
+  })
+}
+
+function committed(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve()
+    transaction.onerror = transaction.onabort = () =>
+      reject(transaction.error ?? new Error('IndexedDB transaction failed'))
+  })
+}
+
+async function listAll(acs_system_id: string, limit: number): Promise<AcsUser[]> {
+  const users: AcsUser[] = []
+  let page_cursor: string | null = null
+  do {
+    const page: UserPage = unwrap(
+      await api.invoke('users.list_page', { acs_system_id, page_cursor, limit }),
+    )
+    users.push(...page.acs_users)
+    page_cursor = page.next_page_cursor
+  } while (page_cursor)
+  return users
+}
+
+/**
+ * The floor for the cache writes: the native API, one object store keyed by id and nothing
+ * else (no indexes, no bookkeeping), puts issued without waiting on each other.
+ */
+async function rawIdbPut(options: RawPutOptions): Promise<{ ms: number; records: number }> {
+  const listed = await listAll(options.acs_system_id, options.pageSize)
+  const records = options.appIndexes ? listed.map((u) => toCachedUser(u)) : listed
+  const indexes = options.appIndexes ? new KeyholderDb('unopened').acs_users.schema.indexes : []
+
+  await settle(indexedDB.deleteDatabase(options.db))
+  const opening = indexedDB.open(options.db, 1)
+  opening.onupgradeneeded = () => {
+    const store = opening.result.createObjectStore('acs_users', { keyPath: 'acs_user_id' })
+    for (const index of indexes) store.createIndex(index.name, index.keyPath ?? index.name)
+  }
+  const db = await settle(opening)
+  try {
+    const started = performance.now()
+    for (let i = 0; i < records.length; i += options.perTransaction) {
+      const transaction = db.transaction('acs_users', 'readwrite')
+      const store = transaction.objectStore('acs_users')
+      for (const record of records.slice(i, i + options.perTransaction)) store.put(record)
+      await committed(transaction)
+    }
+    return { ms: performance.now() - started, records: records.length }
+  } finally {
+    db.close()
+    await settle(indexedDB.deleteDatabase(options.db))
+  }
+}
+
+async function replay(options: {
+  db: string
+  edits: ReplayEdit[]
+}): Promise<{ ms: number; edits: number }> {
+  const { edits } = options
+  const db = await emptyCache(options.db)
+  try {
+    await pullSystems(db, api)
+    for (const system of await db.acs_systems.toArray()) {
+      await pullUsers(db, api, system.acs_system_id)
+    }
+    const outbox = new Outbox(db)
+    for (const { acs_user_id, full_name } of edits) {
+      // Uncoalesced, so each edit stays one request, as in the SDK floor.
+      await outbox.enqueue(
+        { op: 'update', target_id: acs_user_id, params: { full_name } },
+        { coalesce: false },
+      )
+    }
+    const replayer = new Replayer(db, outbox, api)
+    const started = performance.now()
+    replayer.start()
+    try {
+      for (;;) {
+        await replayer.idle()
+        const left = await db.outbox.toArray()
+        if (left.length === 0) break
+        const stuck = left.filter((e) => e.status !== 'queued' && e.status !== 'sending')
+        if (stuck.length > 0) {
+          throw new Error(`replay left ${stuck.length} entries: ${JSON.stringify(stuck[0])}`)
+        }
+        // Something is backing off (a retry): look again shortly rather than spin.
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      return { ms: performance.now() - started, edits: edits.length }
+    } finally {
+      await replayer.stop()
+    }
+  } finally {
+    db.close()
+  }
+}
+
+window.keyholderBench = { sync, rawIdbPut, replay }
