@@ -17,12 +17,14 @@ import { JsonFileStore } from './file-store'
 import { serverUrl, startHarnessServer } from './server'
 
 const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY]
-         [--sandbox-users N] [--sandbox-load-users N] [--print-sandbox-credentials]
+         [--sandbox-users N] [--sandbox-load-users N] [--print-sandbox-credentials] [--sandbox-only]
 
   --sandbox-users N              people spread over the sandbox's three demo systems (200)
   --sandbox-load-users N         adds a "load test" system with N more people
   --print-sandbox-credentials    for tests and benchmarks only: also prints
-                                 "Keyholder sandbox: ENDPOINT KEY" (a random per-run sandbox key)`
+                                 "Keyholder sandbox: ENDPOINT KEY" (a random per-run sandbox key)
+  --sandbox-only                 for benchmarks: runs only the sandbox server (in its own process,
+                                 as Seam's servers are), prints that line and waits`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       'sandbox-users': { type: 'string' },
       'sandbox-load-users': { type: 'string' },
       'print-sandbox-credentials': { type: 'boolean', default: false },
+      'sandbox-only': { type: 'boolean', default: false },
       'renderer-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -47,6 +50,20 @@ async function main(): Promise<void> {
   const sandboxUsers = count(values['sandbox-users'], '--sandbox-users')
   const loadTestUsers = count(values['sandbox-load-users'], '--sandbox-load-users')
 
+  const sandboxOptions = {
+    port: 0,
+    ...(sandboxUsers !== undefined && { users: sandboxUsers }),
+    ...(loadTestUsers !== undefined && { loadTestUsers }),
+  }
+  if (values['sandbox-only']) {
+    const sandbox = await startSandbox({ ...sandboxOptions, port })
+    console.log(`Keyholder sandbox: ${sandbox.endpoint} ${sandbox.apiKey}`)
+    const stop = () => void sandbox.stop().then(() => process.exit(0))
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    return
+  }
+
   const here = dirname(fileURLToPath(import.meta.url))
   const rendererDir = resolve(values['renderer-dir'] ?? resolve(here, '../renderer'))
   const dataDir = values['data-dir'] ? resolve(values['data-dir']) : undefined
@@ -59,12 +76,7 @@ async function main(): Promise<void> {
     vault,
     runtime: 'harness',
     version: process.env.npm_package_version ?? '0.0.0',
-    startSandbox: () =>
-      startSandbox({
-        port: 0,
-        ...(sandboxUsers !== undefined && { users: sandboxUsers }),
-        ...(loadTestUsers !== undefined && { loadTestUsers }),
-      }),
+    startSandbox: () => startSandbox(sandboxOptions),
   })
   if (values['seam-endpoint'] && values['api-key']) {
     const workspace = await vault.add({

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
@@ -28,13 +29,15 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 }
 
-const MAX_BODY_BYTES = 1_000_000
+const MAX_MESSAGE_BYTES = 1_000_000
 
 /**
- * Carries the IPC contract over loopback: `POST /ipc` for invokes and `GET /events` (a
- * server-sent event stream) for main → page events. Bound to 127.0.0.1 only. The token
- * stops other local programs and web pages from driving it; the Host check stops DNS
- * rebinding; the Origin check stops cross-site requests.
+ * Carries the IPC contract over loopback, on one WebSocket (`/ipc`): invokes as
+ * `{ id, channel, payload }` → `{ id, result }`, main → page events as `{ event, payload }`.
+ * One long-lived socket costs a fraction of a request per call, which matters when a replay
+ * makes thousands of them. Bound to 127.0.0.1 only. The per-run token (sent as the WebSocket
+ * subprotocol, since a page cannot set headers on it) stops other local programs and web pages
+ * from driving it; the Host check stops DNS rebinding; the Origin check stops cross-site pages.
  */
 export async function startHarnessServer(options: HarnessServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
@@ -44,9 +47,20 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       else res.end()
     })
   })
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  server.on('upgrade', (req, socket, head) => {
+    if (!upgradeAllowed(req, options.token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options))
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, '127.0.0.1', resolve)
+  })
+  server.on('close', () => {
+    for (const client of sockets.clients) client.terminate()
   })
   return server
 }
@@ -55,59 +69,54 @@ export function serverUrl(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: HarnessServerOptions) {
-  const port = (req.socket.address() as AddressInfo).port
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`]
-  if (!allowedHosts.includes(req.headers.host ?? '')) return void res.writeHead(421).end()
-  const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+/** The subprotocol that carries the token: `keyholder.<token>`. */
+export const TOKEN_PROTOCOL_PREFIX = 'keyholder.'
 
-  if (url.pathname === '/ipc' || url.pathname === '/events') {
-    const origin = req.headers.origin
-    if (origin && !allowedHosts.some((h) => origin === `http://${h}`)) {
-      return void res.writeHead(403).end()
+function allowedHosts(req: IncomingMessage): string[] {
+  const port = (req.socket.address() as AddressInfo).port
+  return [`127.0.0.1:${port}`, `localhost:${port}`]
+}
+
+function upgradeAllowed(req: IncomingMessage, token: string): boolean {
+  const hosts = allowedHosts(req)
+  if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') return false
+  if (!hosts.includes(req.headers.host ?? '')) return false
+  const origin = req.headers.origin
+  if (origin && !hosts.some((h) => origin === `http://${h}`)) return false
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+  return offered.some(
+    (p) =>
+      p.startsWith(TOKEN_PROTOCOL_PREFIX) &&
+      tokenMatches(p.slice(TOKEN_PROTOCOL_PREFIX.length), token),
+  )
+}
+
+function serveSocket(ws: WebSocket, { dispatch, events }: HarnessServerOptions): void {
+  const unsubscribe = events.subscribe((event, payload) =>
+    ws.send(JSON.stringify({ event, payload })),
+  )
+  ws.on('close', unsubscribe)
+  ws.on('message', (data) => {
+    let message: { id?: unknown; channel?: unknown; payload?: unknown }
+    try {
+      message = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '') as typeof message
+    } catch {
+      return ws.close(1003, 'not JSON')
     }
-    if (!tokenMatches(req.headers['x-keyholder-token'], options.token)) {
-      return void res.writeHead(403).end()
-    }
-    if (url.pathname === '/ipc' && req.method === 'POST') return invoke(req, res, options)
-    if (url.pathname === '/events' && req.method === 'GET') return stream(req, res, options)
-    return void res.writeHead(405).end()
-  }
+    const { id } = message
+    if (typeof id !== 'number') return ws.close(1003, 'no id')
+    void dispatch(message.channel, message.payload).then((result) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }))
+    })
+  })
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HarnessServerOptions) {
+  const hosts = allowedHosts(req)
+  if (!hosts.includes(req.headers.host ?? '')) return void res.writeHead(421).end()
+  const url = new URL(req.url ?? '/', `http://${hosts[0]}`)
   if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end()
   return serveStatic(url.pathname, res, options)
-}
-
-async function invoke(
-  req: IncomingMessage,
-  res: ServerResponse,
-  { dispatch }: HarnessServerOptions,
-) {
-  let body: { channel?: unknown; payload?: unknown }
-  try {
-    body = JSON.parse(await readBody(req)) as typeof body
-  } catch {
-    return void res.writeHead(400).end()
-  }
-  const result = await dispatch(body.channel, body.payload)
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-  res.end(JSON.stringify(result))
-}
-
-function stream(req: IncomingMessage, res: ServerResponse, { events }: HarnessServerOptions) {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-  })
-  res.write(': connected\n\n')
-  const unsubscribe = events.subscribe((event, payload) => {
-    res.write(`data: ${JSON.stringify({ event, payload })}\n\n`)
-  })
-  const keepAlive = setInterval(() => res.write(': ping\n\n'), 15_000)
-  req.on('close', () => {
-    clearInterval(keepAlive)
-    unsubscribe()
-  })
 }
 
 async function serveStatic(pathname: string, res: ServerResponse, options: HarnessServerOptions) {
@@ -143,20 +152,4 @@ function tokenMatches(header: string | string[] | undefined, token: string): boo
   const a = Buffer.from(header)
   const b = Buffer.from(token)
   return a.length === b.length && timingSafeEqual(a, b)
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'))
-        req.destroy()
-      } else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }

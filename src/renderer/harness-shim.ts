@@ -1,65 +1,66 @@
 /**
  * Stands in for the preload script when the renderer runs in a plain browser against the
- * harness: the same `window.keyholder` object, carried over loopback HTTP. Loaded only by
- * harness.html; Electron's index.html never includes it.
+ * harness: the same `window.keyholder` object, carried over one loopback WebSocket. Loaded only
+ * by harness.html (and bench.html); Electron's index.html never includes it.
  */
 import type { EventName, KeyholderApi } from '../shared/contract'
 import type { Result } from '../shared/errors'
 
 const token = document.querySelector<HTMLMetaElement>('meta[name="keyholder-token"]')?.content ?? ''
-const headers = { 'x-keyholder-token': token }
 const listeners = new Map<EventName, Set<(payload: never) => void>>()
-let streaming = false
+const pending = new Map<number, (result: Result<unknown>) => void>()
+let nextId = 1
+let socket: Promise<WebSocket> | null = null
 
-function local(message: string): Result<never> {
-  return { ok: false, error: { kind: 'local', message } }
-}
+const lost = (): Result<never> => ({
+  ok: false,
+  error: {
+    kind: 'local',
+    message: 'The Keyholder harness is not running. Start it again and reload this page.',
+  },
+})
 
-async function invoke(channel: string, request: unknown): Promise<Result<unknown>> {
-  try {
-    const response = await fetch('/ipc', {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ channel, payload: request }),
-    })
-    if (!response.ok)
-      return local(`The Keyholder harness refused the request (${response.status}).`)
-    return (await response.json()) as Result<unknown>
-  } catch {
-    return local('The Keyholder harness is not running. Start it again and reload this page.')
-  }
-}
-
-/** One event stream for all subscribers; it reconnects if the harness restarts. */
-async function stream(): Promise<void> {
-  streaming = true
-  for (;;) {
-    try {
-      const response = await fetch('/events', { headers })
-      if (!response.ok || !response.body) throw new Error(String(response.status))
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-      let buffer = ''
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        buffer += value
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          if (!frame.startsWith('data: ')) continue
-          const { event, payload } = JSON.parse(frame.slice(6)) as {
-            event: EventName
-            payload: never
-          }
-          for (const listener of listeners.get(event) ?? []) listener(payload)
-        }
+/** The open socket, connecting (again) when needed; events flow as soon as it is open. */
+function connect(): Promise<WebSocket> {
+  socket ??= new Promise((resolve, reject) => {
+    const url = new URL('/ipc', location.href)
+    url.protocol = 'ws:'
+    const ws = new WebSocket(url, [`keyholder.${token}`])
+    ws.onopen = () => resolve(ws)
+    ws.onmessage = (message: MessageEvent<string>) => {
+      const data = JSON.parse(message.data) as
+        { id: number; result: Result<unknown> } | { event: EventName; payload: never }
+      if ('id' in data) {
+        pending.get(data.id)?.(data.result)
+        pending.delete(data.id)
+      } else {
+        for (const listener of listeners.get(data.event) ?? []) listener(data.payload)
       }
-    } catch {
-      // The harness went away; try again shortly.
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    ws.onclose = () => {
+      socket = null
+      for (const answer of pending.values()) answer(lost())
+      pending.clear()
+      reject(new Error('closed'))
+      // Keep listening for events: the harness may come back (e.g. after a restart).
+      if (listeners.size > 0) setTimeout(() => void connect().catch(() => undefined), 1000)
+    }
+  })
+  return socket
+}
+
+async function invoke(channel: string, payload: unknown): Promise<Result<unknown>> {
+  let ws: WebSocket
+  try {
+    ws = await connect()
+  } catch {
+    return lost()
   }
+  const id = nextId++
+  return new Promise((resolve) => {
+    pending.set(id, resolve)
+    ws.send(JSON.stringify({ id, channel, payload }))
+  })
 }
 
 const api = {
@@ -68,7 +69,7 @@ const api = {
     const set = listeners.get(event) ?? new Set()
     listeners.set(event, set)
     set.add(listener)
-    if (!streaming) void stream()
+    void connect().catch(() => undefined)
     return () => void set.delete(listener)
   },
 } satisfies KeyholderApi
