@@ -1,5 +1,4 @@
 import type { UserPage } from '../../../shared/contract'
-import type { AcsUser } from '../../../shared/domain'
 import { KeyholderFailure, unwrap } from '../../../shared/errors'
 import type { KeyholderDb, SyncState } from '../db/schema'
 import { toCachedUser, usersOfSystem } from '../db/schema'
@@ -72,19 +71,30 @@ export async function pullUsers(
   }
 
   try {
+    // A pipeline: page N+1 is being fetched and page N's write begun while page N-1's write
+    // commits. Writes still run in page order (IndexedDB runs transactions on one store in the
+    // order they were made), but preparing one overlaps committing the other.
+    // A pipeline: page N+1 is being fetched and page N's write begun while page N-1's write
+    // commits. Writes still run in page order (IndexedDB runs transactions on one store in the
+    // order they were made), but preparing one overlaps committing the other.
     let next: Promise<FetchedPage> | null = fetchPage(null)
+    let writing: Promise<void> = Promise.resolve()
     while (next) {
       const page: FetchedPage = await next
       signal?.throwIfAborted()
-      // Overlap: ask for the next page before writing this one.
       next = page.next_page_cursor ? fetchPage(page.next_page_cursor) : null
       next?.catch(() => undefined)
-      await writePage(db, page.acs_users, page.fetchedAt)
-      for (const user of page.acs_users) seen.add(user.acs_user_id)
-      progress.pages += 1
-      progress.users += page.acs_users.length
-      onProgress?.({ ...progress })
+      const write = writePage(db, page)
+      write.catch(() => undefined)
+      await writing
+      writing = write.then(() => {
+        for (const user of page.acs_users) seen.add(user.acs_user_id)
+        progress.pages += 1
+        progress.users += page.acs_users.length
+        onProgress?.({ ...progress })
+      })
     }
+    await writing
     await db.transaction('rw', db.acs_users, db.sync_state, async () => {
       // Gone: cached, not in this complete listing, and not written by one of our own edits
       // since the listing began (a user we just created may have been listed before it existed).
@@ -120,12 +130,10 @@ type FetchedPage = UserPage & { fetchedAt: number }
  * Writes one page. A user one of our edits touched after the page was fetched keeps its newer
  * cached copy (or stays deleted).
  */
-async function writePage(
-  db: KeyholderDb,
-  users: readonly AcsUser[],
-  fetchedAt: number,
-): Promise<void> {
-  const fresh = users.filter((u) => (db.committedAt.get(u.acs_user_id) ?? -Infinity) < fetchedAt)
+async function writePage(db: KeyholderDb, page: FetchedPage): Promise<void> {
+  const fresh = page.acs_users.filter(
+    (u) => (db.committedAt.get(u.acs_user_id) ?? -Infinity) < page.fetchedAt,
+  )
   await db.transaction('rw', db.acs_users, async () => {
     await db.acs_users.bulkPut(fresh.map(toCachedUser))
   })

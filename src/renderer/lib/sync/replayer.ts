@@ -3,6 +3,7 @@ import type { KeyholderError, Result } from '../../../shared/errors'
 import { describeStorageError, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
 import { commitSuccess } from './commit'
+import { GroupWriter } from './group-write'
 import type { Outbox } from './outbox'
 import type { ChangeField, FieldConflict, OutboxEntry } from './outbox-types'
 import { isTempId } from './outbox-types'
@@ -50,6 +51,8 @@ export class Replayer {
   readonly #options: Required<Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError'>> &
     ReplayerOptions
   readonly #inFlight = new Set<string>()
+  /** Marks, commits and settlements of concurrent entries share transactions (group commit). */
+  readonly #writes: GroupWriter
   #running = false
   #paused: 'unauthorized' | 'offline' | null = null
   #wake: (() => void) | null = null
@@ -80,6 +83,7 @@ export class Replayer {
 
   constructor(db: KeyholderDb, outbox: Outbox, api: Api, options: ReplayerOptions = {}) {
     this.#db = db
+    this.#writes = new GroupWriter(db)
     this.#outbox = outbox
     this.#api = api
     this.#options = {
@@ -409,7 +413,7 @@ export class Replayer {
     params: OutboxEntry['params'],
   ): Promise<OutboxEntry | null> {
     const db = this.#db
-    const entry = await db.transaction('rw', db.outbox, async () => {
+    const entry = await this.#writes.run(async () => {
       const stored = await db.outbox.get(head.id)
       if (!stored || (stored.status !== 'queued' && stored.status !== 'sending')) return null
       // What `prepare` decided holds only for the entry as it read it.
@@ -473,7 +477,7 @@ export class Replayer {
   }
 
   async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<true> {
-    await commitSuccess(this.#db, entry, outcome.user)
+    await this.#writes.run(() => commitSuccess(this.#db, entry, outcome.user))
     this.#announce()
     return true
   }
@@ -511,7 +515,7 @@ export class Replayer {
         patch = { status: 'failed', last_error: error }
         break
     }
-    await this.#db.outbox.update(entry.id, patch)
+    await this.#writes.run(() => this.#db.outbox.update(entry.id, patch))
     if (patch.status === 'queued') {
       this.#retryAt = Math.min(this.#retryAt, patch.next_attempt_at ?? 0)
     }
@@ -520,14 +524,15 @@ export class Replayer {
   }
 
   async #markConflict(entry: OutboxEntry, conflicts: FieldConflict[]): Promise<false> {
-    await this.#db.outbox.update(entry.id, {
-      status: 'conflict',
+    const patch = {
+      status: 'conflict' as const,
       conflicts,
       last_error: {
-        kind: 'local',
+        kind: 'local' as const,
         message: 'Someone else changed this user since you edited it.',
       },
-    })
+    }
+    await this.#writes.run(() => this.#db.outbox.update(entry.id, patch))
     this.#announce()
     return false
   }
