@@ -8,11 +8,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { launchProfile, printTable, startHarness } from './bench/lib.mjs'
+import {
+  DEMO_USERS,
+  launchProfile,
+  printTable,
+  startHarness,
+  startSandboxServer,
+} from './bench/lib.mjs'
 import * as replay from './bench/replay.mjs'
 import * as sync from './bench/sync.mjs'
+import * as ui from './bench/ui.mjs'
 
-const SECTIONS = { sync, replay }
+// `ui` reads the cache that `sync` fills in the same browser profile, so it runs after it.
+const SECTIONS = { sync, replay, ui }
 
 const USAGE = `Usage: npm run bench -- [--out FILE] [--only ${Object.keys(SECTIONS).join('|')}[,…]]
          [--users N (50000)] [--page-size N (1000)] [--per-transaction N (50000)] [--edits N (1000)]
@@ -58,22 +66,20 @@ function parseOptions() {
 async function main() {
   const options = parseOptions()
   const profileDir = await mkdtemp(join(tmpdir(), 'keyholder-bench-'))
-  const harnesses = new Map()
+  let sandbox
+  let harness
   let context
   try {
+    // One sandbox for every section: the demo users (replay) and a load-test system (sync, ui).
+    sandbox = await startSandboxServer([
+      '--sandbox-users',
+      String(DEMO_USERS),
+      '--sandbox-load-users',
+      String(options.users),
+    ])
+    harness = await startHarness(sandbox)
     context = await launchProfile(profileDir)
-    const ctx = {
-      options,
-      profileDir,
-      context,
-      log: (line) => console.error(line),
-      /** One harness per set of arguments, shared by the sections that ask for the same. */
-      harness(args) {
-        const key = args.join(' ')
-        if (!harnesses.has(key)) harnesses.set(key, startHarness(args))
-        return harnesses.get(key)
-      },
-    }
+    const ctx = { options, context, harness, log: (line) => console.error(line) }
     const results = {}
     const rows = []
     for (const name of options.only) {
@@ -85,8 +91,8 @@ async function main() {
     if (options.out) await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`)
   } finally {
     await context?.close()
-    const started = await Promise.allSettled(harnesses.values())
-    await Promise.all(started.map((h) => h.status === 'fulfilled' && h.value.stop()))
+    await harness?.stop()
+    await sandbox?.stop()
     await rm(profileDir, { recursive: true, force: true })
   }
 }

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process'
 import { chromium } from 'playwright-core'
 import { root } from '../lib.mjs'
 
-/** The database the app opens for the sandbox workspace; the sync section fills it. */
-export const SANDBOX_DB = 'keyholder-sandbox'
+/** The sandbox's demo people (three systems), whom the replay section edits. */
+export const DEMO_USERS = 200
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -18,16 +18,12 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ]
 
-/**
- * Starts the built harness and waits for its URL line. The sandbox credentials line comes
- * first, so the Node-side floors can talk to the very same sandbox the page does.
- */
-export function startHarness(args) {
-  const child = spawn(
-    process.execPath,
-    ['out/main/harness.js', '--port', '0', '--print-sandbox-credentials', ...args],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+/** Runs the built harness with `args` until `pattern` appears on its stdout. */
+function spawnHarness(args, pattern) {
+  const child = spawn(process.execPath, ['out/main/harness.js', '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (chunk) => (stderr += chunk.toString()))
@@ -44,17 +40,38 @@ export function startHarness(args) {
     }, 120_000)
     child.stdout.on('data', (chunk) => {
       stdout += chunk.toString()
-      const url = /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout)?.[1]
-      const sandbox = /^Keyholder sandbox: (http:\/\/127\.0\.0\.1:\d+) (\S+)$/m.exec(stdout)
-      if (!url || !sandbox) return
+      const match = pattern.exec(stdout)
+      if (!match) return
       clearTimeout(timer)
-      resolve({ url, endpoint: sandbox[1], apiKey: sandbox[2], stop })
+      resolve({ match, stop })
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`harness exited with ${code}: ${stderr}`))
     })
   })
+}
+
+/**
+ * The sandbox server in a process of its own, as Seam's servers are to the app: the app's
+ * Node process then does only the app's work, and the raw-SDK floors (from this process) and
+ * the app talk to the very same server.
+ */
+export async function startSandboxServer(args) {
+  const { match, stop } = await spawnHarness(
+    ['--sandbox-only', ...args],
+    /^Keyholder sandbox: (http:\/\/127\.0\.0\.1:\d+) (\S+)$/m,
+  )
+  return { endpoint: match[1], apiKey: match[2], stop }
+}
+
+/** The app (harness) pointed at a sandbox server; resolves once its URL line is out. */
+export async function startHarness(sandbox) {
+  const { match, stop } = await spawnHarness(
+    ['--seam-endpoint', sandbox.endpoint, '--api-key', sandbox.apiKey],
+    /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)$/m,
+  )
+  return { url: match[1], endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, stop }
 }
 
 /** A persistent profile, so a later section (or a look afterwards) finds the same IndexedDB. */
@@ -72,6 +89,7 @@ export function launchProfile(dir) {
 export async function openBenchPage(context, harness, { host = '127.0.0.1' } = {}) {
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error('bench page:', error.message))
+  page.on('console', (message) => console.error('bench page:', message.text()))
   const url = new URL('bench.html', harness.url)
   url.hostname = host
   await page.goto(url.href)
@@ -114,7 +132,8 @@ export function printTable(rows) {
   for (const line of lines) console.log(line.map((cell, i) => cell.padEnd(widths[i])).join('  '))
   for (const r of rows) {
     for (const [name, ms] of Object.entries(r.info ?? {})) {
-      console.log(`(${r.metric}: ${name} ${round(ms)} ms, for reference, not judged)`)
+      console.log(`(${r.metric}: ${name} ${Number(ms).toFixed(1)} ms)`)
     }
+    for (const note of r.notes ?? []) console.log(`(${r.metric}: ${note})`)
   }
 }

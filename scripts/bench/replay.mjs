@@ -1,11 +1,10 @@
 // Replay of queued updates to the sandbox's demo users: the app's replayer in Chromium, from
 // start until the outbox is empty, against the same updates sent one by one with the raw SDK.
 import { SeamHttp } from '@seamapi/http'
-import { judge, openBenchPage, round, timed } from './lib.mjs'
+import { DEMO_USERS, judge, openBenchPage, round, timed } from './lib.mjs'
 
 const TARGET = 1.1
 const DB = 'keyholder-bench-replay'
-const DEMO_USERS = 200
 
 /** Every user, round after round, as a person working through a list would edit them. */
 function edits(users, count, tag) {
@@ -18,9 +17,14 @@ function edits(users, count, tag) {
   })
 }
 
+/** The demo systems: the load-test one is the sync section's. */
+async function demoSystems(seam) {
+  return (await seam.acs.systems.list()).filter((s) => !s.name.includes('(load test)'))
+}
+
 async function allUsers(seam) {
   const users = []
-  for (const { acs_system_id } of await seam.acs.systems.list()) {
+  for (const { acs_system_id } of await demoSystems(seam)) {
     users.push(...(await seam.acs.users.list({ acs_system_id, limit: 1000 })))
   }
   return users.sort((a, b) => (a.acs_user_id < b.acs_user_id ? -1 : 1))
@@ -28,7 +32,7 @@ async function allUsers(seam) {
 
 export async function run(ctx) {
   const count = ctx.options.edits
-  const harness = await ctx.harness(['--sandbox-users', String(DEMO_USERS)])
+  const { harness } = ctx
   const seam = new SeamHttp({ endpoint: harness.endpoint, apiKey: harness.apiKey })
   const users = await allUsers(seam)
   if (users.length !== DEMO_USERS) throw new Error(`expected ${DEMO_USERS} demo users`)
@@ -44,12 +48,26 @@ export async function run(ctx) {
 
   const appEdits = edits(users, count, 'app')
   const page = await openBenchPage(ctx.context, harness)
+  const cdp = process.env.BENCH_PROFILE ? await ctx.context.newCDPSession(page) : null
+  if (cdp) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+  }
   const app = await page.evaluate((options) => window.keyholderBench.replay(options), {
     db: DB,
     edits: appEdits,
+    systems: (await demoSystems(seam)).map((s) => s.acs_system_id),
   })
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile))
+  }
   await page.close()
   ctx.log(`replay: app replayed ${app.edits} queued updates in ${round(app.ms)} ms`)
+  for (const [channel, { count, ms }] of Object.entries(app.calls)) {
+    ctx.log(`replay: ${count} × ${channel}, ${(ms / count).toFixed(1)} ms each on average`)
+  }
 
   // The server must end exactly where the last edit of each user left it.
   const wanted = new Map(appEdits.map((e) => [e.acs_user_id, e.full_name]))

@@ -1,19 +1,14 @@
 // Full sync of the load-test system into an empty cache: the app's pullUsers in Chromium,
 // against the raw SDK listing (Node) and a raw IndexedDB write of the same users (Chromium).
 import { SeamHttp } from '@seamapi/http'
-import { judge, openBenchPage, round, SANDBOX_DB, timed } from './lib.mjs'
+import { judge, openBenchPage, round, timed } from './lib.mjs'
 
 const TARGET = 1.3
 const RAW_DB = 'keyholder-bench-raw'
 
-/** The harness with the load-test system; a later section reuses it for the same origin. */
-export function loadTestHarness(ctx) {
-  return ctx.harness(['--sandbox-load-users', String(ctx.options.users)])
-}
-
 export async function run(ctx) {
   const { pageSize, perTransaction } = ctx.options
-  const harness = await loadTestHarness(ctx)
+  const { harness } = ctx
   const seam = new SeamHttp({ endpoint: harness.endpoint, apiKey: harness.apiKey })
   const system = (await seam.acs.systems.list()).find((s) => s.name.includes('(load test)'))
   if (!system) throw new Error('the harness has no load-test system')
@@ -29,11 +24,23 @@ export async function run(ctx) {
   ctx.log(`sync: raw SDK listed ${users} users in ${round(sdk.ms)} ms`)
 
   const page = await openBenchPage(ctx.context, harness)
+  // The very database the app opens for this workspace, so the ui section finds these users.
+  const db = await page.evaluate(() => window.keyholderBench.appDatabase())
+  const cdp = process.env.BENCH_PROFILE ? await ctx.context.newCDPSession(page) : null
+  if (cdp) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+  }
   const app = await page.evaluate((options) => window.keyholderBench.sync(options), {
-    db: SANDBOX_DB,
+    db,
     acs_system_id,
     pageSize,
   })
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile))
+  }
   await page.close()
   if (app.users !== users || app.cached !== users) {
     throw new Error(`sync cached ${app.cached} of ${users} users (listed ${app.users})`)
