@@ -134,7 +134,12 @@ async function serveStatic(pathname: string, res: ServerResponse, options: Harne
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
+    // Built assets have content hashes in their names, so they never change under one name:
+    // the browser may keep them (and its compiled code) for the next start, as an installed
+    // app does. The pages carry the per-run token and are never kept.
+    'cache-control': relative.startsWith('assets/')
+      ? 'public, max-age=31536000, immutable'
+      : 'no-store',
   }
   if (relative === 'harness.html' || relative === 'bench.html') {
     // The shim reads the per-run token from this meta tag; no inline script is needed.

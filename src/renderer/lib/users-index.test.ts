@@ -143,6 +143,20 @@ describe('the users index', () => {
     expect(index.row('tmp_new')).toBeUndefined()
   })
 
+  test('a renamed user moves to the right place in the sorted order', () => {
+    expect(index.search(q()).at(-1)?.name).toBe('وسام النجار')
+    index.upsert([user(4, { full_name: 'Aaron First' })])
+    expect(index.search(q()).map((r) => r.name)[0]).toBe('Aaron First')
+    expect(
+      index
+        .search(q({ descending: true }))
+        .map((r) => r.name)
+        .at(-1),
+    ).toBe('Aaron First')
+    index.upsert([user(4, { full_name: 'وسام النجار' })])
+    expect(index.search(q()).at(-1)?.name).toBe('وسام النجار')
+  })
+
   test('upserts and removals change the results', () => {
     index.upsert([user(6, { full_name: 'Newly Synced' })])
     expect(index.search(q({ text: 'newly' })).map((r) => r.id)).toEqual(['u00006'])

@@ -22,9 +22,7 @@ export async function loadFirstUsers(
   limit: number,
 ): Promise<AcsUser[]> {
   const systems =
-    acs_system_id === null
-      ? await db.acs_systems.toCollection().primaryKeys()
-      : [acs_system_id]
+    acs_system_id === null ? await db.acs_systems.toCollection().primaryKeys() : [acs_system_id]
   const firsts = await Promise.all(
     systems.map((id) => usersOfSystem(db, id).limit(limit).toArray()),
   )

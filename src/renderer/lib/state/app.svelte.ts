@@ -30,6 +30,8 @@ export interface Toast {
 }
 
 const FIRST_ROWS = 60
+/** localStorage: the workspace whose cache to open first on the next start. */
+const LAST_WORKSPACE = 'keyholder.lastWorkspace'
 const emptyCounts = (): OutboxCounts => ({
   queued: 0,
   sending: 0,
@@ -80,54 +82,71 @@ export class AppState {
   }
 
   async boot(): Promise<void> {
+    performance.mark('keyholder:boot')
     this.#cleanup.push(
       this.api.on('connectivity', (state) => (this.connectivity = state)),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
     )
+    // The cache of the workspace used last opens at once, while main is asked which one is
+    // active: the first screenful does not wait for a round trip (it is checked right after).
+    const last = localStorage.getItem(LAST_WORKSPACE)
+    const early = last ? this.#openCache(last) : null
     const [info, connectivity] = await Promise.all([
       this.api.invoke('app.info', {}),
       this.api.invoke('connectivity.get', {}),
     ])
+    performance.mark('keyholder:info')
     if (connectivity.ok) this.connectivity = connectivity.value
     if (!info.ok) {
       this.bootError = info.error
       return
     }
     if (info.value.active_workspace.is_sandbox) {
-      const sandbox = await this.api.invoke('sandbox.get_connection', {})
-      if (sandbox.ok) this.sandboxConnected = sandbox.value.connected
+      void this.api.invoke('sandbox.get_connection', {}).then((sandbox) => {
+        if (sandbox.ok) this.sandboxConnected = sandbox.value.connected
+      })
     }
+    await early
     await this.#open(info.value)
   }
 
   /** Opens the active workspace's cache and starts syncing it. */
   async #open(info: AppInfo): Promise<void> {
-    const same = this.info?.active_workspace.workspace_id === info.active_workspace.workspace_id
+    const workspace_id = info.active_workspace.workspace_id
+    const same = this.info?.active_workspace.workspace_id === workspace_id
     this.info = info
-    if (same && this.db) return
-    await this.#close()
-    const db = new KeyholderDb(databaseName(info.active_workspace.workspace_id))
-    const sync = new SyncEngine(db, this.api)
-    this.db = db
-    this.sync = sync
-    this.#index = new UsersIndex()
-    this.indexReady = false
-    this.results = []
-    this.selectedUserId = null
-    this.#cleanup.push(
-      sync.subscribe((status) => (this.engine = status)),
-      sync.outbox.subscribe(() => void this.#refreshOutbox()),
-      sync.onSynced((id) => void this.#reloadSystem(id)),
-    )
+    if (same && this.sync) return
+    localStorage.setItem(LAST_WORKSPACE, workspace_id)
     try {
-      await this.#refreshSystems()
-      await this.#showFirstRows()
+      const db = await this.#openCache(workspace_id)
+      const sync = new SyncEngine(db, this.api)
+      this.sync = sync
+      this.#cleanup.push(
+        sync.subscribe((status) => (this.engine = status)),
+        sync.outbox.subscribe(() => void this.#refreshOutbox()),
+        sync.onSynced((id) => void this.#reloadSystem(id)),
+      )
       await this.#refreshOutbox()
       await sync.start()
       void this.#loadIndex()
     } catch (cause) {
       this.bootError = cause
     }
+  }
+
+  /** Opens a workspace's cache and shows its first screenful (nothing more: no sync yet). */
+  async #openCache(workspace_id: string): Promise<KeyholderDb> {
+    const name = databaseName(workspace_id)
+    if (this.db?.name === name) return this.db
+    await this.#close()
+    const db = new KeyholderDb(name)
+    this.db = db
+    this.#index = new UsersIndex()
+    this.indexReady = false
+    this.results = []
+    this.selectedUserId = null
+    await Promise.all([this.#refreshSystems(), this.#showFirstRows()])
+    return db
   }
 
   async #close(): Promise<void> {
@@ -144,7 +163,9 @@ export class AppState {
   /** Runs the current query against the index (synchronous and fast: every keystroke). */
   search(): void {
     if (!this.indexReady) return
-    this.results = this.#index.search(this.query)
+    // A plain copy: the index reads the query for each of tens of thousands of rows, and every
+    // read through the reactive proxy would be tracked.
+    this.results = this.#index.search($state.snapshot(this.query))
   }
 
   setQuery(patch: Partial<Query>): void {
@@ -220,7 +241,10 @@ export class AppState {
     const db = this.db
     if (!db || this.indexReady) return
     const users = await loadFirstUsers(db, this.query.system, FIRST_ROWS)
-    if (!this.indexReady && this.db === db) this.results = users.map((u) => toRow(u))
+    if (!this.indexReady && this.db === db) {
+      this.results = users.map((u) => toRow(u))
+      if (users.length) requestAnimationFrame(() => performance.mark('keyholder:first-rows'))
+    }
   }
 
   async #loadIndex(): Promise<void> {
