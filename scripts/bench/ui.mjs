@@ -50,7 +50,10 @@ export async function run(ctx) {
   const marks = await page.evaluate(() =>
     Object.fromEntries(
       [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('navigation')].map(
-        (e) => [e.name.replace(/^.*\//, ''), Math.round(e.startTime + (e.domContentLoadedEventEnd ?? 0))],
+        (e) => [
+          e.name.replace(/^.*\//, ''),
+          Math.round(e.startTime + (e.domContentLoadedEventEnd ?? 0)),
+        ],
       ),
     ),
   )
@@ -136,7 +139,10 @@ export async function run(ctx) {
         const t2 = performance.now()
         void document.querySelector('[role="grid"]')?.getBoundingClientRect().height
         times.push(performance.now() - t0)
-        if (globalThis.__detail) globalThis.__detail.push([t1 - t0, t2 - t1, performance.now() - t2].map((x) => x.toFixed(1)).join('/'))
+        if (globalThis.__detail)
+          globalThis.__detail.push(
+            [t1 - t0, t2 - t1, performance.now() - t2].map((x) => x.toFixed(1)).join('/'),
+          )
       }
       setValue.call(input, '')
       input.dispatchEvent(new Event('input', { bubbles: true }))
@@ -144,7 +150,8 @@ export async function run(ctx) {
     }
     return times
   }, QUERIES)
-  if (process.env.BENCH_DETAIL) ctx.log(`ui: ${await page.evaluate(() => globalThis.__detail?.slice(0, 60).join(' '))}`)
+  if (process.env.BENCH_DETAIL)
+    ctx.log(`ui: ${await page.evaluate(() => globalThis.__detail?.slice(0, 60).join(' '))}`)
 
   if (process.env.BENCH_PROFILE) {
     const { profile } = await cdp.send('Profiler.stop')
