@@ -185,6 +185,11 @@ export const invokeContract = {
     request: userRef,
     response: z.array(z.custom<AcsEntrance>(isRecordWith('acs_entrance_id'))),
   },
+  /** The ids of an access group's members (for group membership known offline). */
+  'access_groups.list_user_ids': {
+    request: z.object({ acs_access_group_id: id }).strict(),
+    response: z.array(z.string()),
+  },
   'users.list_access_groups': {
     request: userRef,
     response: z.array(z.custom<AcsAccessGroup>(isRecordWith('acs_access_group_id'))),

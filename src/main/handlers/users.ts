@@ -42,6 +42,8 @@ export function seamHandlers(session: Session): Partial<Handlers> {
     },
     'users.list_accessible_entrances': ({ acs_user_id }) =>
       session.call((c) => c.listAccessibleEntrances(acs_user_id)),
+    'access_groups.list_user_ids': ({ acs_access_group_id }) =>
+      session.call((c) => c.listGroupUserIds(acs_access_group_id)),
     'users.list_access_groups': ({ acs_user_id }) =>
       session.call((c) => c.listUserAccessGroups(acs_user_id)),
     'events.list': (request) => session.call((c) => c.listEvents(request)),

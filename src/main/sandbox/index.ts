@@ -119,6 +119,7 @@ function addSystem(db: FakeDb, world: SandboxWorld, system: DemoSystem, now: num
   world.systems.set(added.acs_system_id, {
     time_zone: system.time_zone,
     external_type_display_name: system.external_type_display_name,
+    user_external_type: system.user_external_type,
   })
   const entrances = system.entrances.map(
     (display_name) =>

@@ -295,6 +295,16 @@ const getAccessGroup: Route = (params, { world }) => {
   return { acs_access_group: world.presentGroup(group) }
 }
 
+const listGroupUsers: Route = (params, { world }) => {
+  const { acs_access_group_id } = parse(z.object({ acs_access_group_id: id }), params)
+  const members = new Set(requireGroup(world, acs_access_group_id)._acs_user_ids)
+  return {
+    acs_users: world.db.acs_users
+      .filter((u) => members.has(u.acs_user_id))
+      .map((u) => world.presentUser(u)),
+  }
+}
+
 const listSystems: Route = (params, { world }) => {
   const { connected_account_id } = parse(z.object({ connected_account_id: id.optional() }), params)
   const systems = world.db.acs_systems.filter(
@@ -368,6 +378,7 @@ export const routes: Record<string, Route> = {
   '/acs/users/revoke_access_to_all_entrances': revokeAccessToAllEntrances,
   '/acs/access_groups/list': listAccessGroups,
   '/acs/access_groups/get': getAccessGroup,
+  '/acs/access_groups/list_users': listGroupUsers,
   '/acs/systems/list': listSystems,
   '/acs/systems/get': getSystem,
   '/events/list': listEvents,

@@ -108,6 +108,14 @@ describe('the sandbox speaks the real API', () => {
     })
     schemas.acs_user.parse(created)
     schemas.acs_user.parse(await seam.acs.users.get({ acs_user_id: created.acs_user_id }))
+    // Like the real API: the brand's user type, and no email made up when none was given.
+    expect(created.external_type).toBe('salto_site_user')
+    const noEmail = await seam.acs.users.create({
+      acs_system_id: system!.acs_system_id,
+      full_name: 'No Email',
+    })
+    expect(noEmail.email_address).toBeUndefined()
+    await seam.acs.users.delete({ acs_user_id: noEmail.acs_user_id })
     await seam.acs.users.delete({ acs_user_id: created.acs_user_id })
     const events = await seam.events.list({
       since,
@@ -115,7 +123,12 @@ describe('the sandbox speaks the real API', () => {
       event_types: ['acs_user.created', 'acs_user.deleted'],
     })
     parseAll(schemas.seam_event, events)
-    expect(events.map((e) => e.event_type).sort()).toEqual(['acs_user.created', 'acs_user.deleted'])
+    expect(events.map((e) => e.event_type).sort()).toEqual([
+      'acs_user.created',
+      'acs_user.created',
+      'acs_user.deleted',
+      'acs_user.deleted',
+    ])
     await expect(seam.acs.users.get({ acs_user_id: created.acs_user_id })).rejects.toMatchObject({
       statusCode: 404,
     })
@@ -133,6 +146,12 @@ describe('the sandbox speaks the real API', () => {
     expect(member).toBeDefined()
     const groups = await seam.acs.accessGroups.list({ acs_system_id: member!.acs_system_id })
     parseAll(schemas.acs_access_group, groups)
+    const [joined] = await seam.acs.accessGroups.list({ acs_user_id: member!.acs_user_id })
+    const members = await seam.acs.accessGroups.listUsers({
+      acs_access_group_id: joined!.acs_access_group_id,
+    })
+    parseAll(schemas.acs_user, members)
+    expect(members.map((u) => u.acs_user_id)).toContain(member!.acs_user_id)
     const entrances = await seam.acs.users.listAccessibleEntrances({
       acs_user_id: member!.acs_user_id,
     })

@@ -12,7 +12,8 @@ import {
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { ApiError, ARRAY_PARAMS, routes, type RouteContext } from './routes'
-import type { SandboxWorld } from './world'
+import { externalTypes } from '../../shared/catalogue'
+import type { FakeUser, SandboxWorld } from './world'
 
 export interface Layer {
   url: string
@@ -90,7 +91,7 @@ export async function startLayer(options: {
     if (answer.status !== 200) return send(res, answer)
     if (url.pathname === '/acs/users/create') {
       const created = (JSON.parse(answer.body) as { acs_user: { acs_user_id: string } }).acs_user
-      const user = world.user(created.acs_user_id)
+      const user = completeCreated(created.acs_user_id, params)
       if (!user) return send(res, answer)
       world.lastSync.set(user.acs_user_id, new Date().toISOString())
       addUserEvent('acs_user.created', user)
@@ -101,6 +102,27 @@ export async function startLayer(options: {
       addUserEvent('acs_user.deleted', before)
     }
     return send(res, answer)
+  }
+
+  /**
+   * The real API gives a new user its brand's type and never makes up an email; the fake leaves
+   * the type out and invents `acs_user_…@example.com` when none was given.
+   */
+  function completeCreated(acs_user_id: string, params: Record<string, unknown>) {
+    const user = world.user(acs_user_id)
+    const meta = user && world.systems.get(user.acs_system_id)
+    if (!user || !meta) return user
+    const next: FakeUser = {
+      ...user,
+      external_type: meta.user_external_type as FakeUser['external_type'],
+      external_type_display_name: externalTypes[meta.user_external_type].label,
+    }
+    if (params.email_address === undefined && params.email === undefined) {
+      delete next.email
+      delete next.email_address
+    }
+    world.db.setState({ acs_users: world.db.acs_users.map((u) => (u === user ? next : u)) })
+    return next
   }
 
   function addUserEvent(

@@ -29,6 +29,8 @@ export type FakeEntrance = Database['acs_entrances'][number]
 export interface SystemMeta {
   time_zone: string
   external_type_display_name: string
+  /** What the real API calls this brand's users, for users created through the API. */
+  user_external_type: NonNullable<AcsUser['external_type']>
 }
 
 export class SandboxWorld {

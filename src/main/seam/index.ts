@@ -80,6 +80,11 @@ export function createSeamClient(options: SeamClientOptions) {
       return as<AcsAccessGroup[]>(await seam.acs.accessGroups.list({ acs_system_id }))
     },
 
+    async listGroupUserIds(acs_access_group_id: string): Promise<string[]> {
+      const users = await seam.acs.accessGroups.listUsers({ acs_access_group_id })
+      return users.map((u) => u.acs_user_id)
+    },
+
     async listUserAccessGroups(acs_user_id: string): Promise<AcsAccessGroup[]> {
       return as<AcsAccessGroup[]>(await seam.acs.accessGroups.list({ acs_user_id }))
     },
