@@ -106,7 +106,7 @@ describe('describeEntry', () => {
       describeEntry(entry({ op: 'update', params: { email_address: 'tom@example.com' } })),
     ).toBe('Change email of Tom Reed to tom@example.com')
     expect(describeEntry(entry({ op: 'update', params: { phone_number: '+15555550100' } }))).toBe(
-      'Change phone of Tom Reed to +15555550100',
+      'Change phone of Tom Reed to +1 555 555 0100',
     )
     expect(describeEntry(entry({ op: 'update', params: { access_schedule: schedule } }))).toBe(
       `Change access dates of Tom Reed to ${formatDateTime(schedule.starts_at)} – ${formatDateTime(schedule.ends_at)}`,

@@ -4,7 +4,7 @@
  */
 import { properties } from '../../shared/catalogue'
 import { explain } from './explain'
-import { formatDateTime } from './format'
+import { formatDateTime, formatPhone } from './format'
 import type { ChangeField, OutboxEntry } from './sync/outbox-types'
 
 export type Connectivity = 'online' | 'offline' | 'unauthorized' | 'checking'
@@ -180,6 +180,7 @@ export function formatValue(field: string, value: unknown): string {
     return value.ends_at ? `${start} – ${formatDateTime(value.ends_at)}` : `From ${start}`
   }
   if (typeof value === 'boolean') return value ? 'Yes' : 'No'
+  if (field === 'phone_number' && typeof value === 'string') return formatPhone(value)
   if (typeof value === 'string') return value
   if (typeof value === 'number') return String(value)
   return JSON.stringify(value)

@@ -234,6 +234,13 @@ export class UsersIndex {
     return results
   }
 
+  /** How many people each system has, as the table shows them (queued creates included). */
+  countsBySystem(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const row of this.#rows.values()) counts[row.system] = (counts[row.system] ?? 0) + 1
+    return counts
+  }
+
   /** The brands present, for the brand filter. */
   brands(): string[] {
     return [...new Set([...this.#rows.values()].map((r) => r.brand))].sort(collator.compare)

@@ -29,6 +29,8 @@ export interface UserDetail {
   /** The system's other groups, for "Add to group". */
   otherGroups: CachedGroup[]
   entrances: CachedEntrance[]
+  /** When the doors were last read from Seam; null: never (they are read per person, online). */
+  doorsCheckedAt: string | null
   /** A "revoke all access" is queued: doors listed may already be out of date. */
   revokePending: boolean
 }
@@ -41,11 +43,12 @@ export async function readDetail(
   const user = await outbox.view(id)
   if (!user) return undefined
   const acs_user_id = user.acs_user_id
-  const [system, groups, members, entrances] = await Promise.all([
+  const [system, groups, members, entrances, checked] = await Promise.all([
     db.acs_systems.get(user.acs_system_id),
     db.access_groups.where('acs_system_id').equals(user.acs_system_id).toArray(),
     db.memberships.where('acs_user_id').equals(acs_user_id).toArray(),
     db.entrances.where('acs_user_id').equals(acs_user_id).toArray(),
+    db.user_checked.get(acs_user_id),
   ])
   const member = new Set(members.map((m) => m.acs_access_group_id))
   const pending = new Map<string, GroupMembership['pending']>()
@@ -72,6 +75,7 @@ export async function readDetail(
       )
       .sort(byName),
     entrances: entrances.sort((a, b) => a.display_name.localeCompare(b.display_name)),
+    doorsCheckedAt: checked?.checked_at ?? null,
     revokePending,
   }
 }
@@ -98,17 +102,36 @@ function applyGroupEdit(
   }
 }
 
-/** The system's access groups, for pickers that must work offline later. */
+/**
+ * The system's access groups and who is in each, so pickers and memberships work offline.
+ * One request per group: systems have a handful of groups, not thousands.
+ */
 export async function refreshGroups(
   db: KeyholderDb,
   api: Api,
   acs_system_id: string,
 ): Promise<void> {
-  const result = await api.invoke('access_groups.list', { acs_system_id })
-  if (!result.ok) return
-  await db.transaction('rw', db.access_groups, async () => {
+  const groups = await api.invoke('access_groups.list', { acs_system_id })
+  if (!groups.ok) return
+  const members = await Promise.all(
+    groups.value.map(async (g) => {
+      const ids = await api.invoke('access_groups.list_user_ids', {
+        acs_access_group_id: g.acs_access_group_id,
+      })
+      return { group: g.acs_access_group_id, ids: ids.ok ? ids.value : null }
+    }),
+  )
+  await db.transaction('rw', db.access_groups, db.memberships, async () => {
     await db.access_groups.where('acs_system_id').equals(acs_system_id).delete()
-    await db.access_groups.bulkPut(result.value)
+    await db.access_groups.bulkPut(groups.value)
+    for (const { group, ids } of members) {
+      // A group whose members could not be read keeps what was known.
+      if (!ids) continue
+      await db.memberships.where('acs_access_group_id').equals(group).delete()
+      await db.memberships.bulkPut(
+        ids.map((acs_user_id) => ({ acs_user_id, acs_access_group_id: group })),
+      )
+    }
   })
 }
 
@@ -133,9 +156,10 @@ export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
   db.committedAt.set(id, Date.now())
   await db.transaction(
     'rw',
-    [db.acs_users, db.memberships, db.entrances, db.access_groups],
+    [db.acs_users, db.memberships, db.entrances, db.access_groups, db.user_checked],
     async () => {
       if (!newer) await db.acs_users.put(toCachedUser(user.value))
+      await db.user_checked.put({ acs_user_id: id, checked_at: new Date().toISOString() })
       await db.memberships.where('acs_user_id').equals(id).delete()
       await db.memberships.bulkPut(
         groups.value.map((g) => ({ acs_user_id: id, acs_access_group_id: g.acs_access_group_id })),

@@ -38,6 +38,12 @@ export interface SyncState {
   user_count: number
 }
 
+/** When a person's groups and doors were last read from Seam (their detail panel, online). */
+export interface UserChecked {
+  acs_user_id: string
+  checked_at: string
+}
+
 export interface IdMapping {
   temp_id: string
   acs_user_id: string
@@ -53,6 +59,7 @@ export class KeyholderDb extends Dexie {
   outbox!: EntityTable<OutboxEntry, 'id'>
   sync_state!: EntityTable<SyncState, 'acs_system_id'>
   id_map!: EntityTable<IdMapping, 'temp_id'>
+  user_checked!: EntityTable<UserChecked, 'acs_user_id'>
 
   /**
    * Users whose cached copy was last written from a confirmed edit of ours, and when (ms).
@@ -75,6 +82,7 @@ export class KeyholderDb extends Dexie {
       outbox: 'id, target_id, status, [target_id+id], acs_system_id',
       sync_state: 'acs_system_id',
       id_map: 'temp_id, acs_user_id',
+      user_checked: 'acs_user_id',
     })
   }
 }

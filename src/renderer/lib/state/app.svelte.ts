@@ -54,6 +54,8 @@ export class AppState {
   /** False until every cached user is in the index; searching waits for it. */
   indexReady = $state(false)
   brands = $state.raw<string[]>([])
+  /** People per system as the table shows them; empty until the index is ready. */
+  systemCounts = $state.raw<Record<string, number>>({})
   selectedUserId = $state<string | null>(null)
   bootError = $state<unknown>(null)
   toasts = $state<Toast[]>([])
@@ -161,6 +163,13 @@ export class AppState {
   }
 
   /** Runs the current query against the index (synchronous and fast: every keystroke). */
+  /** After the index changed: new results, and what the sidebar counts and filters offer. */
+  #indexChanged(): void {
+    this.brands = this.#index.brands()
+    this.systemCounts = this.#index.countsBySystem()
+    this.search()
+  }
+
   search(): void {
     if (!this.indexReady) return
     // A plain copy: the index reads the query for each of tens of thousands of rows, and every
@@ -258,8 +267,7 @@ export class AppState {
     if (this.db !== db) return
     this.#index = index
     this.indexReady = true
-    this.brands = index.brands()
-    this.search()
+    this.#indexChanged()
   }
 
   async #reloadSystem(acs_system_id: string): Promise<void> {
@@ -272,8 +280,7 @@ export class AppState {
     const users = await loadSystemUsers(db, acs_system_id)
     if (this.db !== db) return
     this.#index.replaceSystem(acs_system_id, users)
-    this.brands = this.#index.brands()
-    this.search()
+    this.#indexChanged()
   }
 
   /**
@@ -305,6 +312,6 @@ export class AppState {
       }
     }
     this.#index.setOutbox(entries)
-    this.search()
+    this.#indexChanged()
   }
 }
