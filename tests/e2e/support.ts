@@ -10,26 +10,40 @@ export const artifactsDir = resolve(root, 'test-results')
 export interface Harness {
   url: string
   process: ChildProcess
+  /** The harness's own sandbox, when started with `--print-sandbox-credentials`. */
+  sandbox?: { endpoint: string; apiKey: string }
   stop(): Promise<void>
 }
 
-/** Starts the built harness (`out/main/harness.js`) and waits for the URL it prints. */
+/**
+ * Starts the built harness (`out/main/harness.js`) and waits for the URL it prints. With
+ * `--print-sandbox-credentials` it also reads the sandbox's endpoint and key, which the harness
+ * prints before the URL line, so a test can judge the server with the official SDK.
+ */
 export function startHarness(args: string[] = []): Promise<Harness> {
   const child = spawn(process.execPath, ['out/main/harness.js', '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
+  let stdout = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`harness did not start: ${stderr}`)), 60_000)
     child.stdout.on('data', (chunk: Buffer) => {
-      const match = /Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(chunk.toString())
+      // Lines may arrive split across chunks, or two in one.
+      stdout += chunk.toString()
+      const match = /Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)
       if (!match?.[1]) return
+      child.stdout.removeAllListeners('data')
+      child.stdout.resume()
       clearTimeout(timer)
+      const sandbox = /Keyholder sandbox: (http:\/\/127\.0\.0\.1:\d+)\S* (\S+)/.exec(stdout)
       resolvePromise({
         url: match[1],
         process: child,
+        ...(sandbox?.[1] &&
+          sandbox[2] && { sandbox: { endpoint: sandbox[1], apiKey: sandbox[2] } }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done()
