@@ -1,0 +1,193 @@
+/**
+ * The user form in a real browser (vitest browser mode, Chromium): the real component with its
+ * real validation, typed into and clicked as a person would. It talks to nothing but its
+ * callbacks, so nothing is stood in for.
+ */
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { page } from 'vitest/browser'
+import { flushSync, mount, unmount, type ComponentProps } from 'svelte'
+import type { CreateUserInput, UserChanges } from '../../shared/contract'
+import { emptyDraft, type UserDraft } from '../lib/validation'
+import UserForm from './UserForm.svelte'
+
+const SYSTEMS = [
+  { acs_system_id: 'sys-london', name: 'Harbour View Offices' },
+  { acs_system_id: 'sys-chicago', name: 'Northgate Campus' },
+]
+const GROUPS = {
+  'sys-london': [
+    { acs_access_group_id: 'g-staff', name: 'Office staff' },
+    { acs_access_group_id: 'g-clean', name: 'Cleaning crew' },
+  ],
+  'sys-chicago': [{ acs_access_group_id: 'g-faculty', name: 'Faculty' }],
+}
+
+let mounted: { component: ReturnType<typeof mount>; target: HTMLElement } | undefined
+
+function render(props: Partial<ComponentProps<typeof UserForm>>) {
+  const target = document.createElement('div')
+  document.body.append(target)
+  const oncreate = vi.fn<(input: CreateUserInput) => void>()
+  const onupdate = vi.fn<(changes: UserChanges) => void>()
+  const onclose = vi.fn<() => void>()
+  const component = mount(UserForm, {
+    target,
+    props: {
+      mode: 'create',
+      initial: emptyDraft(),
+      systems: SYSTEMS,
+      systemId: 'sys-london',
+      groupsOf: (id: string) => Promise.resolve(GROUPS[id as keyof typeof GROUPS] ?? []),
+      defaultCountry: 'GB',
+      oncreate,
+      onupdate,
+      onclose,
+      ...props,
+    },
+  })
+  flushSync()
+  mounted = { component, target }
+  return { oncreate, onupdate, onclose }
+}
+
+afterEach(async () => {
+  if (mounted) {
+    await unmount(mounted.component)
+    mounted.target.remove()
+    mounted = undefined
+  }
+})
+
+const field = (name: string) => page.getByRole('textbox', { name, exact: true })
+const phone = () => page.getByRole('textbox', { name: 'Phone', exact: true })
+const dateField = (name: string) => page.getByLabelText(name, { exact: true })
+const create = () => page.getByRole('button', { name: 'Create user' })
+
+/** A `datetime-local` value this many days from now, at 09:00. */
+function daysFromNow(days: number): string {
+  const date = new Date(Date.now() + days * 86_400_000)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T09:00`
+}
+
+describe('creating a person', () => {
+  test('the name is required; the message sits by the field, which gets the focus', async () => {
+    const { oncreate } = render({})
+    await create().click()
+    await expect.element(field('Full name')).toHaveAccessibleDescription(/full name/i)
+    await expect.element(field('Full name')).toHaveAttribute('aria-invalid', 'true')
+    await expect.element(field('Full name')).toHaveFocus()
+    expect(oncreate).not.toHaveBeenCalled()
+  })
+
+  test('a wrong email is pointed out when the person leaves the field, not before', async () => {
+    render({})
+    await field('Email').fill('dana@')
+    await expect.element(field('Email')).not.toHaveAttribute('aria-invalid', 'true')
+    await field('Full name').click()
+    await expect.element(field('Email')).toHaveAccessibleDescription(/not a valid email/)
+  })
+
+  test('a local phone number is read with the country, previewed, and sent in E.164', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Dana Scully')
+    await phone().fill('020 7183 8750')
+    await expect.element(phone()).toHaveAccessibleDescription(/Will be saved as \+44 20 7183 8750/)
+    await phone().fill('12')
+    await field('Full name').click()
+    await expect.element(phone()).toHaveAccessibleDescription(/not a valid phone number for GB/)
+    await create().click()
+    expect(oncreate).not.toHaveBeenCalled()
+
+    await phone().fill('+1 312 555 0199')
+    await create().click()
+    await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
+    expect(oncreate.mock.calls[0]?.[0]).toEqual({
+      acs_system_id: 'sys-london',
+      full_name: 'Dana Scully',
+      phone_number: '+13125550199',
+    })
+  })
+
+  test('a schedule must end after it starts, and not in the past', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Fox Mulder')
+    await dateField('Starts').fill(daysFromNow(10))
+    await dateField('Ends').fill(daysFromNow(5))
+    await create().click()
+    await expect.element(dateField('Ends')).toHaveAccessibleDescription(/after the start/)
+
+    await dateField('Starts').fill(daysFromNow(-30))
+    await dateField('Ends').fill(daysFromNow(-2))
+    await create().click()
+    await expect.element(dateField('Ends')).toHaveAccessibleDescription(/in the past/)
+
+    await dateField('Ends').fill('')
+    await create().click()
+    await expect.element(dateField('Ends')).toHaveAccessibleDescription(/needs an end/)
+    expect(oncreate).not.toHaveBeenCalled()
+
+    await dateField('Ends').fill(daysFromNow(90))
+    await create().click()
+    await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
+    const schedule = oncreate.mock.calls[0]?.[0].access_schedule
+    expect(Date.parse(schedule!.ends_at)).toBeGreaterThan(Date.parse(schedule!.starts_at))
+  })
+
+  test('access groups follow the chosen system and go with the create', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Walter Skinner')
+    await page.getByRole('checkbox', { name: 'Cleaning crew' }).click()
+    await page.getByRole('combobox', { name: 'System' }).selectOptions('Northgate Campus')
+    await expect.element(page.getByRole('checkbox', { name: 'Faculty' })).toBeInTheDocument()
+    await expect
+      .element(page.getByRole('checkbox', { name: 'Cleaning crew' }))
+      .not.toBeInTheDocument()
+    await page.getByRole('checkbox', { name: 'Faculty' }).click()
+    await create().click()
+    await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
+    expect(oncreate.mock.calls[0]?.[0]).toMatchObject({
+      acs_system_id: 'sys-chicago',
+      acs_access_group_ids: ['g-faculty'],
+    })
+  })
+})
+
+describe('editing a person', () => {
+  const dana: UserDraft = {
+    ...emptyDraft(),
+    full_name: 'Dana Scully',
+    email_address: 'dana@example.com',
+    phone_number: '+442071838750',
+  }
+
+  test('only what changed is sent; saving unchanged says so and sends nothing', async () => {
+    const { onupdate } = render({ mode: 'edit', initial: dana })
+    const save = page.getByRole('button', { name: 'Save changes' })
+    await save.click()
+    await expect.element(page.getByRole('status')).toHaveTextContent('Nothing has changed yet.')
+    expect(onupdate).not.toHaveBeenCalled()
+
+    await field('Email').fill('d.scully@example.com')
+    await save.click()
+    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
+    expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'd.scully@example.com' })
+  })
+
+  test('an email cannot be emptied (Seam cannot remove one): said, not sent', async () => {
+    const { onupdate } = render({ mode: 'edit', initial: dana })
+    await field('Email').fill('')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect.element(field('Email')).toHaveAccessibleDescription(/cannot remove an email/)
+    expect(onupdate).not.toHaveBeenCalled()
+  })
+
+  test('names in any script, and markup, are kept exactly as typed', async () => {
+    const { onupdate } = render({ mode: 'edit', initial: dana })
+    await field('Full name').fill('<b>وسام</b> 🙂')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
+    expect(onupdate.mock.calls[0]?.[0]).toEqual({ full_name: '<b>وسام</b> 🙂' })
+    expect(document.querySelector('dialog b')).toBeNull()
+  })
+})
