@@ -24,7 +24,8 @@ const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-end
   --print-sandbox-credentials    for tests and benchmarks only: also prints
                                  "Keyholder sandbox: ENDPOINT KEY" (a random per-run sandbox key)
   --sandbox-only                 for benchmarks: runs only the sandbox server (in its own process,
-                                 as Seam's servers are), prints that line and waits`
+                                 as Seam's servers are), prints that line and waits
+  --sandbox-latency-ms N         for benchmarks: the sandbox answers N ms late, like a distant server`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       'sandbox-load-users': { type: 'string' },
       'print-sandbox-credentials': { type: 'boolean', default: false },
       'sandbox-only': { type: 'boolean', default: false },
+      'sandbox-latency-ms': { type: 'string' },
       'renderer-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -50,8 +52,10 @@ async function main(): Promise<void> {
   const sandboxUsers = count(values['sandbox-users'], '--sandbox-users')
   const loadTestUsers = count(values['sandbox-load-users'], '--sandbox-load-users')
 
+  const latencyMs = count(values['sandbox-latency-ms'], '--sandbox-latency-ms')
   const sandboxOptions = {
     port: 0,
+    ...(latencyMs !== undefined && { latencyMs }),
     ...(sandboxUsers !== undefined && { users: sandboxUsers }),
     ...(loadTestUsers !== undefined && { loadTestUsers }),
   }

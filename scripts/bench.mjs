@@ -24,6 +24,7 @@ const SECTIONS = { sync, replay, ui }
 
 const USAGE = `Usage: npm run bench -- [--out FILE] [--only ${Object.keys(SECTIONS).join('|')}[,…]]
          [--users N (50000)] [--page-size N (1000)] [--per-transaction N (50000)] [--edits N (1000)]
+         [--latency-ms N (25; 0 skips)] [--latency-edits N (300)]
          [--no-diagnostics]   skips the reference measurements that are not judged`
 
 function positive(value, flag) {
@@ -41,6 +42,8 @@ function parseOptions() {
       'page-size': { type: 'string', default: '1000' },
       'per-transaction': { type: 'string', default: '50000' },
       edits: { type: 'string', default: '1000' },
+      'latency-ms': { type: 'string', default: '25' },
+      'latency-edits': { type: 'string', default: '300' },
       'no-diagnostics': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -59,6 +62,8 @@ function parseOptions() {
     pageSize: positive(values['page-size'], '--page-size'),
     perTransaction: positive(values['per-transaction'], '--per-transaction'),
     edits: positive(values.edits, '--edits'),
+    latencyMs: Number(values['latency-ms']),
+    latencyEdits: positive(values['latency-edits'], '--latency-edits'),
     diagnostics: !values['no-diagnostics'],
   }
 }
@@ -85,7 +90,7 @@ async function main() {
     for (const name of options.only) {
       const { row, json } = await SECTIONS[name].run(ctx)
       results[name] = json
-      rows.push(row)
+      rows.push(...[row].flat())
     }
     printTable(rows)
     if (options.out) await writeFile(options.out, `${JSON.stringify(results, null, 2)}\n`)

@@ -26,6 +26,8 @@ export interface SandboxOptions {
   /** People in one extra "load test" system, for trying the app with a very large list. */
   loadTestUsers?: number
   seed?: number
+  /** Milliseconds added to every answer: a real server's distance, for benchmarks. */
+  latencyMs?: number
 }
 
 export interface Sandbox {
@@ -75,7 +77,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const fakeServer = await fake.startServer({ port: 0 })
   const fakePort = (fakeServer.server.address() as AddressInfo).port
-  const layer = await startLayer({ world, fakeUrl: `http://127.0.0.1:${fakePort}`, port })
+  const layer = await startLayer({
+    world,
+    fakeUrl: `http://127.0.0.1:${fakePort}`,
+    port,
+    ...(options.latencyMs && { latencyMs: options.latencyMs }),
+  })
 
   return {
     endpoint: layer.url,

@@ -28,6 +28,8 @@ export async function startLayer(options: {
   world: SandboxWorld
   fakeUrl: string
   port: number
+  /** Added before every answer, as a network to a real server would (benchmarks). */
+  latencyMs?: number
 }): Promise<Layer> {
   const { world, fakeUrl } = options
   const sockets = new Set<Socket>()
@@ -60,6 +62,7 @@ export async function startLayer(options: {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl)
     const body = await readBody(req)
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     const route = routes[url.pathname]
     const wrapped = url.pathname === '/acs/users/create' || url.pathname === '/acs/users/delete'
     if (!route && !wrapped) return forward(req, res, body)
