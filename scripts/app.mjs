@@ -1,17 +1,24 @@
 // `npm start`: runs Keyholder. Uses Electron when its binary is installed; on machines where
 // it cannot be downloaded, falls back to the browser harness (same services, same UI).
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { buildIfStale, runForeground } from './lib.mjs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildIfStale, root, runForeground } from './lib.mjs'
+
+/**
+ * The installed Electron binary, if any. Read from the package's own files rather than through
+ * `require('electron')`, which tries (and here fails) to download the binary when it is missing.
+ */
+function electronBinary() {
+  const dir = join(root, 'node_modules/electron')
+  const pathFile = join(dir, 'path.txt')
+  if (!existsSync(pathFile)) return undefined
+  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : undefined
+}
 
 buildIfStale()
-let electron
-try {
-  electron = createRequire(import.meta.url)('electron')
-} catch {
-  electron = undefined
-}
-if (typeof electron === 'string' && existsSync(electron)) {
+const electron = electronBinary()
+if (electron) {
   runForeground(electron, ['.', ...process.argv.slice(2)])
 } else {
   console.error(
