@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { playwright } from '@vitest/browser-playwright'
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs'
 
 /** Svelte component tests: real components in Debian's Chromium, never a downloaded browser. */
 const componentTests = ['src/renderer/components/**/*.test.ts', 'src/renderer/screens/**/*.test.ts']
@@ -35,16 +36,10 @@ export default defineConfig({
             enabled: true,
             headless: true,
             provider: playwright({
+              // Headless is vitest's own setting; the rest as everywhere else.
               launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                ],
+                executablePath: chromiumPath,
+                args: chromiumArgs.filter((arg) => arg !== '--headless'),
               },
             }),
             instances: [{ browser: 'chromium' }],

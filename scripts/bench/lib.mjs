@@ -2,21 +2,11 @@
 // and how a result is judged and printed. Everything runs on 127.0.0.1.
 import { spawn } from 'node:child_process'
 import { chromium } from 'playwright-core'
+import { chromiumArgs, chromiumPath } from '../chromium.mjs'
 import { root } from '../lib.mjs'
 
 /** The sandbox's demo people (three systems), whom the replay section edits. */
 export const DEMO_USERS = 200
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 /** Runs the built harness with `args` until `pattern` appears on its stdout. */
 function spawnHarness(args, pattern) {
@@ -77,8 +67,8 @@ export async function startHarness(sandbox) {
 /** A persistent profile, so a later section (or a look afterwards) finds the same IndexedDB. */
 export function launchProfile(dir) {
   return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: chromiumPath,
+    args: chromiumArgs,
   })
 }
 

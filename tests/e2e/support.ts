@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -60,19 +61,7 @@ export function startHarness(args: string[] = []): Promise<Harness> {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
