@@ -5,26 +5,42 @@ import type { OutboxEntry } from './outbox-types'
 import { withChanges } from './overlay'
 
 /**
+ * Marks users whose cached copy a confirmed edit is about to write. Call it before the write's
+ * transaction is made: a listing page fetched before now and written after that transaction
+ * would otherwise put the old copy back (see pull.ts).
+ */
+export function markCommitted(db: KeyholderDb, ...ids: (string | undefined)[]): void {
+  const now = Date.now()
+  for (const id of ids) if (id) db.committedAt.set(id, now)
+}
+
+/** Whether the stored entry is still the one a decision was made about. */
+export function unchanged(stored: OutboxEntry, expected: OutboxEntry): boolean {
+  return (
+    stored.status === expected.status &&
+    stored.attempts === expected.attempts &&
+    JSON.stringify(stored.params) === JSON.stringify(expected.params)
+  )
+}
+
+/**
  * Records a confirmed edit. One transaction writes what the server now has into the cache,
  * remaps a temporary id everywhere it appears, and only then removes the entry: a crash
  * before commit leaves the entry to be settled again, a crash after leaves nothing to do.
+ * Nothing is recorded (false) if the entry changed since `entry` was read (e.g. another edit
+ * was merged into it): the outcome was decided for what it was then, not for what it is now.
  */
 export async function commitSuccess(
   db: KeyholderDb,
   entry: OutboxEntry,
   user?: AcsUser,
-): Promise<void> {
-  // Marked before the transaction: a listing page fetched before now, written after our
-  // transaction, would otherwise put the old copy back (see pull.ts).
-  const now = Date.now()
-  db.committedAt.set(entry.target_id, now)
-  if (user) db.committedAt.set(user.acs_user_id, now)
-  await db.transaction(
+): Promise<boolean> {
+  return db.transaction(
     'rw',
     [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances],
     async () => {
       const stored = await db.outbox.get(entry.id)
-      if (!stored) return
+      if (!stored || !unchanged(stored, entry)) return false
       const cached = await db.acs_users.get(entry.target_id)
       const put = (u: AcsUser) => db.acs_users.put(toCachedUser(u))
 
@@ -70,6 +86,7 @@ export async function commitSuccess(
           break
       }
       await db.outbox.delete(stored.id)
+      return true
     },
   )
 }

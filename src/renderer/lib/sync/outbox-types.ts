@@ -46,6 +46,13 @@ export type OutboxEntry = Operation & {
   attempts: number
   /** When the current or last send began; reconciliation looks for results after it. */
   attempt_started_at: string | null
+  /**
+   * When the first send began. A create that may have reached Seam is looked for from then on:
+   * later attempts must not narrow the window to after the one that worked.
+   */
+  first_attempt_at?: string | null
+  /** Failures in a row that will be retried (grows the backoff even if nothing was sent). */
+  failures?: number
   next_attempt_at: number
   last_error: KeyholderError | null
   conflicts: FieldConflict[] | null

@@ -18,7 +18,9 @@ export async function findCreatedUser(
   claimed: ReadonlySet<string> = new Set(),
 ): Promise<Result<AcsUser | null>> {
   const { acs_system_id, full_name, email_address, phone_number } = entry.params
-  const since = Date.parse(entry.attempt_started_at ?? entry.created_at) - CLOCK_SKEW_MS
+  const since =
+    Date.parse(entry.first_attempt_at ?? entry.attempt_started_at ?? entry.created_at) -
+    CLOCK_SKEW_MS
   const search = email_address ?? full_name
   let page_cursor: string | null = null
   do {

@@ -1,8 +1,10 @@
+import type { UserChanges } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderError, Result } from '../../../shared/errors'
 import { describeStorageError, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
-import { commitSuccess } from './commit'
+import { commitSuccess, markCommitted, unchanged } from './commit'
+import { withChanges } from './overlay'
 import { GroupWriter } from './group-write'
 import type { Outbox } from './outbox'
 import type { ChangeField, FieldConflict, OutboxEntry } from './outbox-types'
@@ -181,10 +183,12 @@ export class Replayer {
             active.set(entry.id, task)
           }
         }
-        if (active.size === 0) {
+        // Idle: paused or backing off, or a scan after the last outside change found nothing.
+        const blocked = this.#paused !== null || now < this.#faultUntil
+        if (active.size === 0 && (blocked || !this.#stale)) {
           for (const resolve of this.#idleWaiters.splice(0)) resolve()
         }
-        await this.#sleep(await this.#nextWakeDelay(active.size > 0))
+        await this.#sleep(this.#nextWakeDelay(active.size > 0))
       } catch (cause) {
         this.#fault(cause)
         await this.#sleep(this.#faultUntil - this.#options.now())
@@ -210,10 +214,13 @@ export class Replayer {
     })
     this.#queues = queues
     this.#ready.clear()
+    // Only a head can go next; entries behind a failed or waiting head must not wake the loop.
+    this.#retryAt = Infinity
     for (const [target_id, [head]] of queues) {
-      if (head && !this.#inFlight.has(target_id) && this.#runnable(head, now)) {
-        this.#ready.set(target_id, head)
-      }
+      if (!head || this.#inFlight.has(target_id)) continue
+      if (this.#runnable(head, now)) this.#ready.set(target_id, head)
+      else if (head.status === 'queued')
+        this.#retryAt = Math.min(this.#retryAt, head.next_attempt_at)
     }
   }
 
@@ -245,8 +252,10 @@ export class Replayer {
     if (left && queue[0]?.id === done.id) queue.shift()
     const next = queue[0]
     if (!next) this.#queues.delete(done.target_id)
-    else if (next.id !== done.id && this.#runnable(next, this.#options.now())) {
-      this.#ready.set(done.target_id, next)
+    else if (next.id !== done.id) {
+      if (this.#runnable(next, this.#options.now())) this.#ready.set(done.target_id, next)
+      else if (next.status === 'queued')
+        this.#retryAt = Math.min(this.#retryAt, next.next_attempt_at)
     }
   }
 
@@ -270,18 +279,11 @@ export class Replayer {
     this.#options.onError?.(message)
   }
 
-  async #nextWakeDelay(busy: boolean): Promise<number> {
+  #nextWakeDelay(busy: boolean): number {
     if (busy || this.#paused) return Infinity
-    const faultWait = this.#faultUntil - this.#options.now()
-    if (faultWait > 0) return faultWait
-    let earliest = Infinity
-    await this.#db.outbox
-      .where('status')
-      .equals('queued')
-      .each((e) => {
-        earliest = Math.min(earliest, e.next_attempt_at)
-      })
-    return earliest === Infinity ? Infinity : Math.max(0, earliest - this.#options.now())
+    const now = this.#options.now()
+    if (this.#faultUntil > now) return this.#faultUntil - now
+    return this.#retryAt === Infinity ? Infinity : Math.max(0, this.#retryAt - now)
   }
 
   #sleep(ms: number): Promise<void> {
@@ -316,13 +318,20 @@ export class Replayer {
     if (prepared.kind === 'conflict') return this.#markConflict(head, prepared.conflicts)
 
     hooks.beforeSend?.(head)
-    const entry = await this.#markSending(head, prepared.params)
+    const entry = await this.#markSending(head)
     if (!entry) return false
-    const outcome = await this.#send(entry)
+    const outcome = await this.#send(entry, prepared.params)
     hooks.afterSend?.(entry)
     if (outcome.kind === 'done') {
       hooks.beforeCommit?.(entry)
-      return this.#commit(entry, outcome)
+      // What Seam has now: the copy read before sending, with the whole edit applied (the
+      // fields left out of the request because Seam already had them included).
+      const user =
+        outcome.user ??
+        (prepared.current && entry.op === 'update'
+          ? withChanges(prepared.current, entry.params)
+          : undefined)
+      return this.#commit(entry, { kind: 'done', ...(user && { user }) })
     }
     return this.#settleError(entry, outcome.error)
   }
@@ -334,7 +343,7 @@ export class Replayer {
   async #prepare(
     entry: OutboxEntry,
   ): Promise<
-    | { kind: 'send'; params: OutboxEntry['params'] }
+    | { kind: 'send'; params: OutboxEntry['params']; current?: AcsUser }
     | { kind: 'settled'; outcome: Outcome }
     | { kind: 'conflict'; conflicts: FieldConflict[] }
   > {
@@ -373,7 +382,7 @@ export class Replayer {
         if (Object.keys(remaining).length === 0) {
           return { kind: 'settled', outcome: { kind: 'done', user: current.value } }
         }
-        return { kind: 'send', params: remaining }
+        return { kind: 'send', params: remaining, current: current.value }
       }
       case 'suspend':
       case 'unsuspend': {
@@ -408,26 +417,21 @@ export class Replayer {
   }
 
   /** Marks the entry `sending` and returns it as stored, unless it changed meanwhile. */
-  async #markSending(
-    head: OutboxEntry,
-    params: OutboxEntry['params'],
-  ): Promise<OutboxEntry | null> {
+  async #markSending(head: OutboxEntry): Promise<OutboxEntry | null> {
     const db = this.#db
     const entry = await this.#writes.run(async () => {
       const stored = await db.outbox.get(head.id)
       if (!stored || (stored.status !== 'queued' && stored.status !== 'sending')) return null
-      // What `prepare` decided holds only for the entry as it read it.
-      if (stored.status !== head.status || stored.attempts !== head.attempts) return null
-      // An update merged after `prepare` read the server must be prepared again.
-      if (stored.op === 'update' && JSON.stringify(stored.params) !== JSON.stringify(head.params)) {
-        return null
-      }
+      // What `prepare` decided holds only for the entry as it read it (an update merged after
+      // it read the server must be prepared again).
+      if (!unchanged(stored, head)) return null
+      const now = new Date(this.#options.now()).toISOString()
       const next = {
         ...stored,
-        params: stored.op === 'update' ? params : stored.params,
         status: 'sending',
         attempts: stored.attempts + 1,
-        attempt_started_at: new Date(this.#options.now()).toISOString(),
+        attempt_started_at: now,
+        first_attempt_at: stored.first_attempt_at ?? now,
       } as OutboxEntry
       await db.outbox.put(next)
       return next
@@ -436,7 +440,8 @@ export class Replayer {
     return entry
   }
 
-  async #send(entry: OutboxEntry): Promise<Outcome> {
+  /** Sends the entry; an update sends `params`, what is left of it after `#prepare`. */
+  async #send(entry: OutboxEntry, params: OutboxEntry['params']): Promise<Outcome> {
     const api = this.#api
     const acs_user_id = entry.target_id
     let result: Result<unknown>
@@ -448,7 +453,10 @@ export class Replayer {
           : { kind: 'error', error: created.error }
       }
       case 'update':
-        result = await api.invoke('users.update', { acs_user_id, changes: entry.params })
+        result = await api.invoke('users.update', {
+          acs_user_id,
+          changes: params as UserChanges,
+        })
         break
       case 'suspend':
         result = await api.invoke('users.suspend', { acs_user_id })
@@ -476,10 +484,15 @@ export class Replayer {
     return result.ok ? { kind: 'done' } : { kind: 'error', error: result.error }
   }
 
-  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<true> {
-    await this.#writes.run(() => commitSuccess(this.#db, entry, outcome.user))
-    this.#announce()
-    return true
+  /** Records a confirmed entry; false if it changed since it was read (it goes round again). */
+  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<boolean> {
+    // Before the write is queued: with group commit its transaction may be made long before
+    // this write runs inside it.
+    markCommitted(this.#db, entry.target_id, outcome.user?.acs_user_id)
+    const left = await this.#writes.run(() => commitSuccess(this.#db, entry, outcome.user))
+    if (left) this.#announce()
+    else this.#stale = true
+    return left
   }
 
   async #settleError(entry: OutboxEntry, error: KeyholderError): Promise<false> {
@@ -492,7 +505,8 @@ export class Replayer {
         // and tells us through setConnectivity.
         patch = {
           status: 'queued',
-          next_attempt_at: now + this.#backoff(entry.attempts),
+          failures: (entry.failures ?? 0) + 1,
+          next_attempt_at: now + this.#backoff(Math.max(entry.attempts, (entry.failures ?? 0) + 1)),
           last_error: error,
         }
         break
@@ -515,7 +529,7 @@ export class Replayer {
         patch = { status: 'failed', last_error: error }
         break
     }
-    await this.#writes.run(() => this.#db.outbox.update(entry.id, patch))
+    if (!(await this.#patch(entry, patch))) return false
     if (patch.status === 'queued') {
       this.#retryAt = Math.min(this.#retryAt, patch.next_attempt_at ?? 0)
     }
@@ -532,9 +546,21 @@ export class Replayer {
         message: 'Someone else changed this user since you edited it.',
       },
     }
-    await this.#writes.run(() => this.#db.outbox.update(entry.id, patch))
-    this.#announce()
+    if (await this.#patch(entry, patch)) this.#announce()
     return false
+  }
+
+  /** Updates the entry unless it changed since it was read; then it simply goes round again. */
+  async #patch(entry: OutboxEntry, patch: Partial<OutboxEntry>): Promise<boolean> {
+    const db = this.#db
+    const applied = await this.#writes.run(async () => {
+      const stored = await db.outbox.get(entry.id)
+      if (!stored || !unchanged(stored, entry)) return false
+      await db.outbox.put({ ...stored, ...patch })
+      return true
+    })
+    if (!applied) this.#stale = true
+    return applied
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random. */
