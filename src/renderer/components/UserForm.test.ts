@@ -4,7 +4,7 @@
  * callbacks, so nothing is stood in for.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { page } from 'vitest/browser'
+import { page, userEvent } from 'vitest/browser'
 import { flushSync, mount, unmount, type ComponentProps } from 'svelte'
 import type { CreateUserInput, UserChanges } from '../../shared/contract'
 import { emptyDraft, type UserDraft } from '../lib/validation'
@@ -95,7 +95,9 @@ describe('creating a person', () => {
     await expect.element(phone()).toHaveAccessibleDescription(/Will be saved as \+44 20 7183 8750/)
     await phone().fill('12')
     await field('Full name').click()
-    await expect.element(phone()).toHaveAccessibleDescription(/not a valid phone number for GB/)
+    await expect
+      .element(phone())
+      .toHaveAccessibleDescription(/not a valid phone number for the United Kingdom/)
     await create().click()
     expect(oncreate).not.toHaveBeenCalled()
 
@@ -132,6 +134,18 @@ describe('creating a person', () => {
     await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
     const schedule = oncreate.mock.calls[0]?.[0].access_schedule
     expect(Date.parse(schedule!.ends_at)).toBeGreaterThan(Date.parse(schedule!.starts_at))
+  })
+
+  test('a date typed without its time is pointed out, not silently dropped', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Dana Scully')
+    await dateField('Starts').click()
+    await userEvent.keyboard('03152031')
+    await field('Full name').click()
+    await expect.element(dateField('Starts')).toHaveAccessibleDescription(/date and time/)
+    await create().click()
+    await expect.element(dateField('Starts')).toHaveFocus()
+    expect(oncreate).not.toHaveBeenCalled()
   })
 
   test('access groups follow the chosen system and go with the create', async () => {

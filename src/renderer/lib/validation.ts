@@ -45,8 +45,18 @@ export interface PhoneResult {
  */
 export function parsePhone(text: string, defaultCountry: CountryCode): PhoneResult | null {
   const parsed = parsePhoneNumberFromString(text.trim(), defaultCountry)
-  if (!parsed?.isValid()) return null
+  // "Possible" (the right length for the country), not "valid": number ranges are opened faster
+  // than any library's tables follow, and a technician must be able to type a brand-new number.
+  if (!parsed?.isPossible()) return null
   return { e164: parsed.number, formatted: parsed.formatInternational(), country: parsed.country }
+}
+
+/** "the United Kingdom", "France": a country as a sentence names it. */
+function countryName(code: CountryCode): string {
+  const name = new Intl.DisplayNames('en', { type: 'region' }).of(code) ?? code
+  return /^(United|Netherlands|Philippines|Czech|Dominican|Bahamas|Gambia)/.test(name)
+    ? `the ${name}`
+    : name
 }
 
 /** `datetime-local` value (local wall time) → ISO instant, or null when empty/invalid. */
@@ -93,7 +103,7 @@ export function validateDraft(draft: UserDraft, options: ValidationOptions): Val
   if (draft.phone_number.trim()) {
     phone = parsePhone(draft.phone_number, options.defaultCountry)
     if (!phone) {
-      errors.phone_number = `This is not a valid phone number for ${options.defaultCountry}. Include the country code for other countries, e.g. +44 20 7183 8750.`
+      errors.phone_number = `This is not a valid phone number for ${countryName(options.defaultCountry)}. Include the country code for other countries, e.g. +44 20 7183 8750.`
     }
   }
 
