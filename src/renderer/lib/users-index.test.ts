@@ -98,6 +98,24 @@ describe('the users index', () => {
     expect(index.search(q({ text: 'nobody-like-this' }))).toEqual([])
   })
 
+  test('a phone number is found however it is written, in part or whole', () => {
+    const london = new UsersIndex({ phoneCountry: 'GB' })
+    london.replaceAll([
+      user(1, { full_name: 'Ada', phone_number: '+442079460456' }),
+      user(2, { full_name: 'Ben', phone_number: '+447700900123' }),
+      user(3, { full_name: 'Cy', phone_number: '+12125550199' }),
+    ])
+    const ids = (text: string) => london.search(q({ text })).map((r) => r.id)
+    expect(ids('020 7946 0456')).toEqual(['u00001'])
+    expect(ids('+44 20 7946')).toEqual(['u00001'])
+    expect(ids('07700 900')).toEqual(['u00002'])
+    expect(ids('(212) 555-0199')).toEqual(['u00003'])
+    // Typed one key at a time: every prefix still finds the person (narrowing stays right).
+    const typed = '020 7946 0456'
+    for (let end = 1; end <= typed.length; end++)
+      expect(ids(typed.slice(0, end))).toContain('u00001')
+  })
+
   test('typing more narrows the previous result; deleting letters widens again', () => {
     expect(index.search(q({ text: 'example.com' })).length).toBe(5)
     expect(index.search(q({ text: 'example.com person2' })).map((r) => r.id)).toEqual(['u00002'])

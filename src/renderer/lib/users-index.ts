@@ -5,11 +5,13 @@
  * Pending edits from the outbox are laid over the rows, so the table shows (and finds) what
  * the person last typed, and users created offline appear before the server knows them.
  */
+import { AsYouType, type CountryCode } from 'libphonenumber-js'
 import type { AcsUser } from '../../shared/domain'
 import { describeExternalType } from '../../shared/catalogue'
 import { scheduleState, userName, type ScheduleState } from './format'
 import { applyPending } from './sync/overlay'
 import type { OutboxEntry, OutboxStatus } from './sync/outbox-types'
+import { defaultCountryFromLocale } from './validation'
 
 export interface UserRow {
   id: string
@@ -133,7 +135,28 @@ const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
   created: (a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0),
 }
 
+/**
+ * The words to look for. A query that looks like a phone number, written as people write them
+ * ("020 7946 0456", "(212) 555-0199", "+44 20 79"), becomes the digits of its national number,
+ * which every stored E.164 number of that country contains.
+ */
+export function searchTerms(text: string, phoneCountry: CountryCode): string[] {
+  const lower = text.trim().toLowerCase()
+  if (/^\+?[\d\s().-]+$/.test(lower) && /\d/.test(lower)) {
+    const typed = new AsYouType(phoneCountry)
+    typed.input(lower)
+    return [typed.getNationalNumber() || lower.replace(/\D/g, '')]
+  }
+  return lower.split(/\s+/).filter(Boolean)
+}
+
+/** True when everything matching `now` surely matched `before`: each old term is inside a new one. */
+const narrows = (before: string[], now: string[]) =>
+  before.every((old) => now.some((term) => term.includes(old)))
+
 export class UsersIndex {
+  /** Local phone numbers in searches are read as this country's. */
+  readonly #phoneCountry: CountryCode
   /** Server copies, by id. */
   readonly #users = new Map<string, AcsUser>()
   /** Queued edits by the id they target (server or temporary). */
@@ -141,8 +164,12 @@ export class UsersIndex {
   #rows = new Map<string, UserRow>()
   #sorted: { key: string; rows: UserRow[]; compare: (a: UserRow, b: UserRow) => number } | null =
     null
-  #last: { query: Query; version: number; results: UserRow[] } | null = null
+  #last: { query: Query; terms: string[]; version: number; results: UserRow[] } | null = null
   #version = 0
+
+  constructor(options: { phoneCountry?: CountryCode } = {}) {
+    this.#phoneCountry = options.phoneCountry ?? defaultCountryFromLocale()
+  }
 
   get size(): number {
     return this.#rows.size
@@ -206,14 +233,13 @@ export class UsersIndex {
 
   /** Rows matching the query, in its order. Typing more letters narrows the last result. */
   search(query: Query): UserRow[] {
-    const text = query.text.trim().toLowerCase()
-    const terms = text.split(/\s+/).filter(Boolean)
+    const terms = searchTerms(query.text, this.#phoneCountry)
     const last = this.#last
     const narrowing =
       last !== null &&
       last.version === this.#version &&
       sameFilters(last.query, query) &&
-      text.startsWith(last.query.text.trim().toLowerCase())
+      narrows(last.terms, terms)
     const source = narrowing ? last.results : this.#ordered(query.sort, query.descending)
     // The hot loop of every keystroke: no filter calls when no filter is set, one term inline.
     const filtered = !sameFilters(query, {
@@ -230,7 +256,7 @@ export class UsersIndex {
       if (more.length && !more.every((term) => row.hay.includes(term))) continue
       results.push(row)
     }
-    this.#last = { query: { ...query }, version: this.#version, results }
+    this.#last = { query: { ...query }, terms, version: this.#version, results }
     return results
   }
 
