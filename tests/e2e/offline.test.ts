@@ -193,6 +193,8 @@ test('edits made while cut off are pending, survive a reload and reach Seam on r
   await poll(() => queueSummary(page), { timeout: 30_000 }).toBe(
     '0 queued · 0 failed · 0 to decide',
   )
+  // The clerk is told, without having to look.
+  await poll(() => page.getByText(/Back online: all 7 queued edits were sent/).count()).toBe(1)
 
   // Seam has every edit, each exactly once.
   const server = (await serverUser(seam, renamed.acs_user_id))!

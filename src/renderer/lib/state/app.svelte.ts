@@ -127,6 +127,14 @@ export class AppState {
         sync.subscribe((status) => (this.engine = status)),
         sync.outbox.subscribe(() => void this.#refreshOutbox()),
         sync.onSynced((id) => void this.#reloadSystem(id)),
+        sync.onReplayed(({ handled, needAttention }) =>
+          this.toast(
+            needAttention
+              ? `Back online: queued edits were sent, but ${needAttention} need${needAttention === 1 ? 's' : ''} your attention in Pending edits.`
+              : `Back online: all ${handled} queued edit${handled === 1 ? ' was' : 's were'} sent to Seam.`,
+            { kind: needAttention ? 'error' : 'info' },
+          ),
+        ),
       )
       await this.#refreshOutbox()
       await sync.start()

@@ -36,6 +36,9 @@ export class SyncEngine {
   readonly #options: Required<Omit<EngineOptions, 'replayer'>>
   readonly #listeners = new Set<(status: EngineStatus) => void>()
   readonly #synced = new Set<(acs_system_id: string) => void>()
+  readonly #replayed = new Set<(result: { handled: number; needAttention: number }) => void>()
+  /** The connection came back and queued edits, if any, have not all been dealt with yet. */
+  #backOnline = false
   #status: EngineStatus = {
     connectivity: 'checking',
     syncing: null,
@@ -72,6 +75,15 @@ export class SyncEngine {
   onSynced(listener: (acs_system_id: string) => void): () => void {
     this.#synced.add(listener)
     return () => this.#synced.delete(listener)
+  }
+
+  /**
+   * Called when edits queued while offline (or left from last time) have all been dealt with
+   * after the connection came back: how many were handled and how many (now or from before) need the person.
+   */
+  onReplayed(listener: (result: { handled: number; needAttention: number }) => void): () => void {
+    this.#replayed.add(listener)
+    return () => this.#replayed.delete(listener)
   }
 
   async start(): Promise<void> {
@@ -143,7 +155,14 @@ export class SyncEngine {
       const counts = await this.outbox.counts()
       const waiting = counts.queued + counts.sending
       if (waiting === 0 || this.#status.connectivity !== 'online') {
-        if (this.#status.replaying) this.#set({ replaying: null })
+        const finished = this.#status.replaying
+        if (finished) this.#set({ replaying: null })
+        if (waiting === 0 && this.#backOnline) {
+          this.#backOnline = false
+          const needAttention = counts.failed + counts.conflict
+          const result = { handled: finished?.total ?? 0, needAttention }
+          if (finished) for (const listener of this.#replayed) listener(result)
+        }
         return
       }
       const previous = this.#status.replaying
@@ -156,6 +175,7 @@ export class SyncEngine {
 
   #onConnectivity(state: ConnectivityState['state']): void {
     const cameOnline = state === 'online' && this.#status.connectivity !== 'online'
+    if (cameOnline) this.#backOnline = true
     this.#set({ connectivity: state })
     this.replayer.setConnectivity(state)
     void this.#trackReplay()
