@@ -147,6 +147,12 @@ test('edit contact details and schedule', async () => {
   const text = (await panel.textContent()) ?? ''
   expect(text).toContain('new.address@keyholder.example')
   expect(text).toContain('+44 20 7946 0123')
+  expect(text).toContain(acs_user_id)
+
+  // Changed elsewhere (another desk, Seam's console): Refresh reads it without reopening.
+  await seam.acs.users.update({ acs_user_id, email_address: 'changed.elsewhere@keyholder.example' })
+  await panel.getByRole('button', { name: 'Refresh from Seam' }).click()
+  await poll(() => panel.textContent()).toContain('changed.elsewhere@keyholder.example')
 })
 
 test('suspend, then unsuspend: each asks first and says what happens', async () => {

@@ -5,13 +5,11 @@
  * Pending edits from the outbox are laid over the rows, so the table shows (and finds) what
  * the person last typed, and users created offline appear before the server knows them.
  */
-import { AsYouType, type CountryCode } from 'libphonenumber-js'
 import type { AcsUser } from '../../shared/domain'
 import { describeExternalType } from '../../shared/catalogue'
 import { scheduleState, userName, type ScheduleState } from './format'
 import { applyPending } from './sync/overlay'
 import type { OutboxEntry, OutboxStatus } from './sync/outbox-types'
-import { defaultCountryFromLocale } from './validation'
 
 export interface UserRow {
   id: string
@@ -137,15 +135,14 @@ const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
 
 /**
  * The words to look for. A query that looks like a phone number, written as people write them
- * ("020 7946 0456", "(212) 555-0199", "+44 20 79"), becomes the digits of its national number,
- * which every stored E.164 number of that country contains.
+ * ("020 7946 0456", "(212) 555-0199", "+44 20 79", "0044 20"), becomes its digits without the
+ * leading zeros of a trunk or international prefix: what every stored E.164 number of that
+ * person contains, whichever country it is from.
  */
-export function searchTerms(text: string, phoneCountry: CountryCode): string[] {
+export function searchTerms(text: string): string[] {
   const lower = text.trim().toLowerCase()
   if (/^\+?[\d\s().-]+$/.test(lower) && /\d/.test(lower)) {
-    const typed = new AsYouType(phoneCountry)
-    typed.input(lower)
-    return [typed.getNationalNumber() || lower.replace(/\D/g, '')]
+    return [lower.replace(/\D/g, '').replace(/^0+/, '')]
   }
   return lower.split(/\s+/).filter(Boolean)
 }
@@ -155,8 +152,6 @@ const narrows = (before: string[], now: string[]) =>
   before.every((old) => now.some((term) => term.includes(old)))
 
 export class UsersIndex {
-  /** Local phone numbers in searches are read as this country's. */
-  readonly #phoneCountry: CountryCode
   /** Server copies, by id. */
   readonly #users = new Map<string, AcsUser>()
   /** Queued edits by the id they target (server or temporary). */
@@ -166,10 +161,6 @@ export class UsersIndex {
     null
   #last: { query: Query; terms: string[]; version: number; results: UserRow[] } | null = null
   #version = 0
-
-  constructor(options: { phoneCountry?: CountryCode } = {}) {
-    this.#phoneCountry = options.phoneCountry ?? defaultCountryFromLocale()
-  }
 
   get size(): number {
     return this.#rows.size
@@ -233,7 +224,7 @@ export class UsersIndex {
 
   /** Rows matching the query, in its order. Typing more letters narrows the last result. */
   search(query: Query): UserRow[] {
-    const terms = searchTerms(query.text, this.#phoneCountry)
+    const terms = searchTerms(query.text)
     const last = this.#last
     const narrowing =
       last !== null &&
