@@ -297,6 +297,8 @@ describe('conflicts', () => {
     expect((await rig.seam.acs.users.get({ acs_user_id: two.acs_user_id })).full_name).toBe(
       'Theirs',
     )
+    // Taking theirs shows theirs at once: the cache holds the copy read when the conflict was found.
+    expect((await client.db.acs_users.get(two.acs_user_id))?.full_name).toBe('Theirs')
     await client.replayer.stop()
   })
 

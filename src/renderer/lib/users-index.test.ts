@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { AcsUser } from '../../shared/domain'
 import type { OutboxEntry } from './sync/outbox-types'
-import { defaultQuery, UsersIndex, type Query } from './users-index'
+import { defaultQuery, settledTargets, UsersIndex, type Query } from './users-index'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 
@@ -193,4 +193,13 @@ test('50,000 users: a search is a plain scan over short strings', () => {
   // 4999, 14999 … 44999 and 49990 … 49999
   expect(index.search(q({ text: 'person 4999' })).length).toBe(15)
   expect(index.search(q({ text: 'person 49999' })).map((r) => r.id)).toEqual(['u49999'])
+})
+
+test('a user is re-read when any one of their queued edits settles, not only the last', () => {
+  const rename = entry('u00001', 'update', { full_name: 'A' })
+  const suspend = entry('u00001', 'suspend', {})
+  const other = entry('u00002', 'update', { full_name: 'B' })
+  expect(settledTargets([rename, suspend, other], [suspend, other])).toEqual(['u00001'])
+  expect(settledTargets([rename, suspend, other], [rename, suspend, other])).toEqual([])
+  expect(settledTargets([rename, other], [])).toEqual(['u00001', 'u00002'])
 })

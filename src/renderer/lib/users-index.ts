@@ -329,10 +329,13 @@ export class UsersIndex {
   }
 }
 
-/** Users that had queued edits before and have none now: their cached copy just changed. */
+/**
+ * Users with a queued edit that is no longer queued (sent and confirmed, or discarded): their
+ * cached copy may just have changed, even if other edits to them are still waiting.
+ */
 export function settledTargets(before: OutboxEntry[], after: OutboxEntry[]): string[] {
-  const waiting = new Set(after.map((e) => e.target_id))
-  return [...new Set(before.map((e) => e.target_id))].filter((id) => !waiting.has(id))
+  const still = new Set(after.map((e) => e.id))
+  return [...new Set(before.filter((e) => !still.has(e.id)).map((e) => e.target_id))]
 }
 
 /** Where `row` goes in rows already sorted by `compare` (binary search). */

@@ -8,7 +8,7 @@ import type { AcsUser } from '../../../shared/domain'
 import { explain } from '../explain'
 import { refreshGroups } from '../db/details'
 import { databaseName, loadFirstUsers, loadSystemUsers, loadUsers } from '../db/load'
-import { KeyholderDb, type CachedSystem, type SyncState } from '../db/schema'
+import { KeyholderDb, type CachedSystem, type IdMapping, type SyncState } from '../db/schema'
 import { SyncEngine, type EngineStatus } from '../sync/engine'
 import type { Edit, EnqueueResult, OutboxCounts } from '../sync/outbox'
 import type { OutboxEntry } from '../sync/outbox-types'
@@ -74,6 +74,10 @@ export class AppState {
   #index = new UsersIndex()
   #cleanup: (() => void)[] = []
   #toastId = 0
+  #outboxRead: Promise<void> | null = null
+  /** The outbox as the index last saw it (what "settled since" is measured from). */
+  #indexedEntries: OutboxEntry[] = []
+  #outboxDirty = false
 
   constructor(api: KeyholderApi) {
     this.api = api
@@ -152,6 +156,7 @@ export class AppState {
     const db = new KeyholderDb(name)
     this.db = db
     this.#index = new UsersIndex()
+    this.#indexedEntries = []
     this.indexReady = false
     this.results = []
     this.selectedUserId = null
@@ -269,13 +274,21 @@ export class AppState {
     if (!db) return
     const index = new UsersIndex()
     const users: AcsUser[] = []
+    // Edits confirmed while the users are read may have changed users already read: the outbox
+    // is read before and after, and whoever settled in between is read again.
+    const before = await db.outbox.orderBy('id').toArray()
     await loadUsers(db, (chunk) => users.push(...chunk))
     index.replaceAll(users)
-    index.setOutbox(await db.outbox.orderBy('id').toArray())
+    const after = await db.outbox.orderBy('id').toArray()
+    await this.#reread(db, index, settledTargets(before, after))
+    index.setOutbox(after)
     if (this.db !== db) return
     this.#index = index
+    this.#indexedEntries = after
     this.indexReady = true
     this.#indexChanged()
+    // Outbox changes since `after` went to the index this one replaces: catch up with them.
+    await this.#refreshOutbox()
   }
 
   async #reloadSystem(acs_system_id: string): Promise<void> {
@@ -295,31 +308,57 @@ export class AppState {
    * The outbox changed (an edit queued, sent, failed…): refresh the counts and the overlay, and
    * re-read users whose edits were confirmed, as the cache now holds the server's answer.
    */
-  async #refreshOutbox(): Promise<void> {
+  #refreshOutbox(): Promise<void> {
+    // One read at a time, in order: a slower earlier read must not overwrite a newer one.
+    if (this.#outboxRead) {
+      this.#outboxDirty = true
+      return this.#outboxRead
+    }
+    this.#outboxRead = (async () => {
+      try {
+        do {
+          this.#outboxDirty = false
+          await this.#readOutbox()
+        } while (this.#outboxDirty)
+      } finally {
+        this.#outboxRead = null
+      }
+    })()
+    return this.#outboxRead
+  }
+
+  async #readOutbox(): Promise<void> {
     const db = this.db
     if (!db) return
-    const previous = this.entries
     const entries = await db.outbox.orderBy('id').toArray()
     if (this.db !== db) return
     this.entries = entries
+    const previous = this.#indexedEntries
+    this.#indexedEntries = entries
     const counts = emptyCounts()
     for (const entry of entries) {
       counts[entry.status] += 1
       counts.total += 1
     }
     this.counts = counts
-    const settled = settledTargets(previous, entries)
-    if (settled.length) {
-      const mapped = await db.id_map.where('temp_id').anyOf(settled).toArray()
-      const ids = [...settled, ...mapped.map((m) => m.acs_user_id)]
-      const cached = (await db.acs_users.bulkGet(ids)).filter((u) => u !== undefined)
-      this.#index.remove(ids.filter((id) => !cached.some((u) => u.acs_user_id === id)))
-      this.#index.upsert(cached)
-      if (this.selectedUserId && mapped.some((m) => m.temp_id === this.selectedUserId)) {
-        this.selectedUserId = mapped.find((m) => m.temp_id === this.selectedUserId)!.acs_user_id
-      }
-    }
+    const mapped = await this.#reread(db, this.#index, settledTargets(previous, entries))
+    const selected = mapped.find((m) => m.temp_id === this.selectedUserId)
+    if (selected) this.selectedUserId = selected.acs_user_id
     this.#index.setOutbox(entries)
     this.#indexChanged()
+  }
+
+  /**
+   * Reads users whose queued edits settled again from the cache (which now holds the server's
+   * answer), under their new id if they were created offline. Returns those id changes.
+   */
+  async #reread(db: KeyholderDb, index: UsersIndex, targets: string[]): Promise<IdMapping[]> {
+    if (!targets.length) return []
+    const mapped = await db.id_map.where('temp_id').anyOf(targets).toArray()
+    const ids = [...targets, ...mapped.map((m) => m.acs_user_id)]
+    const cached = (await db.acs_users.bulkGet(ids)).filter((u) => u !== undefined)
+    index.remove(ids.filter((id) => !cached.some((u) => u.acs_user_id === id)))
+    index.upsert(cached)
+    return mapped
   }
 }

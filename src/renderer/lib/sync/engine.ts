@@ -1,7 +1,13 @@
 import type { ConnectivityState, KeyholderApi } from '../../../shared/contract'
 import { describeStorageError, type KeyholderDb } from '../db/schema'
 import { Outbox } from './outbox'
-import { changedSinceLastSync, pullSystems, pullUsers, type SyncProgress } from './pull'
+import {
+  changedSinceLastSync,
+  pullSystems,
+  pullUsers,
+  type PullOptions,
+  type SyncProgress,
+} from './pull'
 import { Replayer, type ReplayerOptions } from './replayer'
 
 export interface EngineStatus {
@@ -15,6 +21,8 @@ export interface EngineStatus {
   /** IndexedDB trouble (full disk, broken store), shown until it clears. */
   storageError: string | null
 }
+
+type PullPlan = Pick<PullOptions, 'eventsSeenUntil'>
 
 export interface EngineOptions {
   /** How often to look for changes while online. */
@@ -106,7 +114,7 @@ export class SyncEngine {
 
   /** Full listing of every system now (the "Sync now" button). */
   syncNow(): Promise<void> {
-    return this.#pull(() => true)
+    return this.#pull(() => ({}))
   }
 
   /** Lists only systems that changed (by events) or whose last full listing is old. */
@@ -115,18 +123,25 @@ export class SyncEngine {
     return this.#pull(async (acs_system_id) => {
       const state = await this.#db.sync_state.get(acs_system_id)
       const age = state?.last_synced_at ? Date.now() - Date.parse(state.last_synced_at) : Infinity
-      if (age > this.#options.fullSyncMaxAgeMs) return true
-      return (await changedSinceLastSync(this.#db, this.#api, acs_system_id)) !== false
+      if (age > this.#options.fullSyncMaxAgeMs) return {}
+      const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
+      if (!events) return {}
+      return events.changed && { eventsSeenUntil: events.seenUntil }
     })
   }
 
-  #pull(shouldPull: (acs_system_id: string) => boolean | Promise<boolean>): Promise<void> {
+  /** Lists each system `plan` asks for (false: skip it), one after the other. */
+  #pull(
+    plan: (acs_system_id: string) => PullPlan | false | Promise<PullPlan | false>,
+  ): Promise<void> {
     this.#pulling ??= (async () => {
       try {
         await pullSystems(this.#db, this.#api)
         for (const system of await this.#db.acs_systems.orderBy('_order').toArray()) {
-          if (!(await shouldPull(system.acs_system_id))) continue
+          const planned = await plan(system.acs_system_id)
+          if (!planned) continue
           await pullUsers(this.#db, this.#api, system.acs_system_id, {
+            ...planned,
             onProgress: (syncing) => this.#set({ syncing }),
           })
           for (const listener of this.#synced) listener(system.acs_system_id)

@@ -18,6 +18,8 @@ export interface PullOptions {
   onProgress?: (progress: SyncProgress) => void
   signal?: AbortSignal
   now?: () => Date
+  /** Events up to here are reflected once this listing completes (see changedSinceLastSync). */
+  eventsSeenUntil?: string
 }
 
 export function emptySyncState(acs_system_id: string): SyncState {
@@ -54,7 +56,7 @@ export async function pullUsers(
   acs_system_id: string,
   options: PullOptions = {},
 ): Promise<SyncProgress> {
-  const { pageSize = 1000, onProgress, signal, now = () => new Date() } = options
+  const { pageSize = 1000, onProgress, signal, now = () => new Date(), eventsSeenUntil } = options
   const state = (await db.sync_state.get(acs_system_id)) ?? emptySyncState(acs_system_id)
   const startedAt = now().toISOString()
   const started = Date.now()
@@ -71,9 +73,6 @@ export async function pullUsers(
   }
 
   try {
-    // A pipeline: page N+1 is being fetched and page N's write begun while page N-1's write
-    // commits. Writes still run in page order (IndexedDB runs transactions on one store in the
-    // order they were made), but preparing one overlaps committing the other.
     // A pipeline: page N+1 is being fetched and page N's write begun while page N-1's write
     // commits. Writes still run in page order (IndexedDB runs transactions on one store in the
     // order they were made), but preparing one overlaps committing the other.
@@ -109,7 +108,7 @@ export async function pullUsers(
         last_attempt_at: startedAt,
         last_error: null,
         user_count: cached.length - gone.length,
-        events_seen_until: state.events_seen_until ?? startedAt,
+        events_seen_until: eventsSeenUntil ?? state.events_seen_until ?? startedAt,
       })
     })
     progress.done = true
@@ -142,12 +141,14 @@ async function writePage(db: KeyholderDb, page: FetchedPage): Promise<void> {
 /**
  * Cheap check before a full listing: have users been created or deleted in this system since
  * we last looked? Servers without these events answer with nothing, which means "unknown".
+ * Nothing is written: the newest event counts as seen only once the listing it asks for has
+ * completed (pass `seenUntil` to pullUsers), so a listing that fails is asked for again.
  */
 export async function changedSinceLastSync(
   db: KeyholderDb,
   api: Api,
   acs_system_id: string,
-): Promise<boolean | null> {
+): Promise<{ changed: boolean; seenUntil: string } | null> {
   const state = await db.sync_state.get(acs_system_id)
   if (!state?.last_synced_at || !state.events_seen_until) return null
   const events = await api.invoke('events.list', {
@@ -161,6 +162,5 @@ export async function changedSinceLastSync(
   const seen = state.events_seen_until
   const fresh = events.value.filter((e) => e.occurred_at > seen)
   const newest = fresh.reduce((max, e) => (e.occurred_at > max ? e.occurred_at : max), seen)
-  await db.sync_state.update(acs_system_id, { events_seen_until: newest })
-  return fresh.length > 0
+  return { changed: fresh.length > 0, seenUntil: newest }
 }

@@ -1,7 +1,7 @@
 import type { UserChanges } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderError, Result } from '../../../shared/errors'
-import { describeStorageError, type KeyholderDb } from '../db/schema'
+import { describeStorageError, toCachedUser, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
 import { commitSuccess, markCommitted, unchanged } from './commit'
 import { withChanges } from './overlay'
@@ -315,7 +315,9 @@ export class Replayer {
       if (prepared.outcome.kind === 'done') return this.#commit(head, prepared.outcome)
       return this.#settleError(head, prepared.outcome.error)
     }
-    if (prepared.kind === 'conflict') return this.#markConflict(head, prepared.conflicts)
+    if (prepared.kind === 'conflict') {
+      return this.#markConflict(head, prepared.conflicts, prepared.current)
+    }
 
     hooks.beforeSend?.(head)
     const entry = await this.#markSending(head)
@@ -345,7 +347,7 @@ export class Replayer {
   ): Promise<
     | { kind: 'send'; params: OutboxEntry['params']; current?: AcsUser }
     | { kind: 'settled'; outcome: Outcome }
-    | { kind: 'conflict'; conflicts: FieldConflict[] }
+    | { kind: 'conflict'; conflicts: FieldConflict[]; current: AcsUser }
   > {
     const send = { kind: 'send' as const, params: entry.params }
     switch (entry.op) {
@@ -378,7 +380,7 @@ export class Replayer {
           }
           remaining[field] = mine
         }
-        if (conflicts.length) return { kind: 'conflict', conflicts }
+        if (conflicts.length) return { kind: 'conflict', conflicts, current: current.value }
         if (Object.keys(remaining).length === 0) {
           return { kind: 'settled', outcome: { kind: 'done', user: current.value } }
         }
@@ -537,7 +539,15 @@ export class Replayer {
     return false
   }
 
-  async #markConflict(entry: OutboxEntry, conflicts: FieldConflict[]): Promise<false> {
+  /**
+   * Keeps the edit for the person to decide, and the server's copy just read in the cache: it is
+   * what "theirs" shows, and what stays if they choose it.
+   */
+  async #markConflict(
+    entry: OutboxEntry,
+    conflicts: FieldConflict[],
+    current: AcsUser,
+  ): Promise<false> {
     const patch = {
       status: 'conflict' as const,
       conflicts,
@@ -546,17 +556,22 @@ export class Replayer {
         message: 'Someone else changed this user since you edited it.',
       },
     }
-    if (await this.#patch(entry, patch)) this.#announce()
+    markCommitted(this.#db, current.acs_user_id)
+    if (await this.#patch(entry, patch, current)) this.#announce()
     return false
   }
 
-  /** Updates the entry unless it changed since it was read; then it simply goes round again. */
-  async #patch(entry: OutboxEntry, patch: Partial<OutboxEntry>): Promise<boolean> {
+  /**
+   * Updates the entry (and caches `fresh`, a server copy read since) unless the entry changed
+   * since it was read; then it simply goes round again.
+   */
+  async #patch(entry: OutboxEntry, patch: Partial<OutboxEntry>, fresh?: AcsUser): Promise<boolean> {
     const db = this.#db
     const applied = await this.#writes.run(async () => {
       const stored = await db.outbox.get(entry.id)
       if (!stored || !unchanged(stored, entry)) return false
       await db.outbox.put({ ...stored, ...patch })
+      if (fresh) await db.acs_users.put(toCachedUser(fresh))
       return true
     })
     if (!applied) this.#stale = true
