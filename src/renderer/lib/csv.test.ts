@@ -219,7 +219,9 @@ describe('parseImport rows', () => {
     const email = one('Zoë,zoe@,,,,,').errors
     expect(Object.keys(email)).toEqual(['email_address'])
     expect(email.email_address).toMatch(/not a valid email/)
-    expect(one('Zoë,,12345,,,,').errors.phone_number).toMatch(/not a valid phone number for the United Kingdom/)
+    expect(one('Zoë,,12345,,,,').errors.phone_number).toMatch(
+      /not a valid phone number for the United Kingdom/,
+    )
     expect(one(',zoe@example.com,,,,,').errors.full_name).toMatch(/full name/)
     expect(one('Zoë,,,,2026-06-01,2026-05-01,').errors.ends_at).toBe(
       'The end must be after the start.',
