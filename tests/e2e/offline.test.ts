@@ -194,7 +194,7 @@ test('edits made while cut off are pending, survive a reload and reach Seam on r
     '0 queued · 0 failed · 0 to decide',
   )
   // The clerk is told, without having to look.
-  await poll(() => page.getByText(/Back online: all 7 queued edits were sent/).count()).toBe(1)
+  await poll(() => page.getByText(/All 7 queued edits were sent to Seam/).count()).toBe(1)
 
   // Seam has every edit, each exactly once.
   const server = (await serverUser(seam, renamed.acs_user_id))!

@@ -148,6 +148,16 @@ describe('creating a person', () => {
     expect(oncreate).not.toHaveBeenCalled()
   })
 
+  test('Enter in a half-filled end date does not save access without an end', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Dana Scully')
+    await dateField('Starts').fill(daysFromNow(1))
+    await dateField('Ends').click()
+    await userEvent.keyboard('03152031{Enter}')
+    await expect.element(dateField('Ends')).toHaveAccessibleDescription(/date and time/)
+    expect(oncreate).not.toHaveBeenCalled()
+  })
+
   test('access groups follow the chosen system and go with the create', async () => {
     const { oncreate } = render({})
     await field('Full name').fill('Walter Skinner')

@@ -112,10 +112,24 @@ describe('the users index', () => {
     expect(ids('0044 7700 900123')).toEqual(['u00002'])
     expect(ids('(212) 555-0199')).toEqual(['u00003'])
     expect(ids('1 212 555 0199')).toEqual(['u00003'])
+    expect(ids('+44 (0)20 7946 0456')).toEqual(['u00001'])
     // Typed one key at a time: every prefix still finds the person (narrowing stays right).
     const typed = '020 7946 0456'
     for (let end = 1; end <= typed.length; end++)
       expect(ids(typed.slice(0, end))).toContain('u00001')
+  })
+
+  test('numbers that are not phone numbers are still found as written', () => {
+    const flats = new UsersIndex()
+    flats.replaceAll([
+      user(1, { full_name: 'Flat 1.2 Tenant', phone_number: '+441632960001' }),
+      user(2, { full_name: 'Unit 12-3 Tenant', phone_number: '+441632960002' }),
+      user(3, { full_name: 'Room 3 Guest', email_address: 'room14@example.com' }),
+    ])
+    const ids = (text: string) => flats.search(q({ text })).map((r) => r.id)
+    expect(ids('1.2')).toContain('u00001')
+    expect(ids('12-3')).toContain('u00002')
+    expect(ids('3 14')).toContain('u00003')
   })
 
   test('typing more narrows the previous result; deleting letters widens again', () => {
@@ -195,11 +209,16 @@ test('50,000 users: a search is a plain scan over short strings', () => {
   expect(index.search(q({ text: 'person 49999' })).map((r) => r.id)).toEqual(['u49999'])
 })
 
-test('a user is re-read when any one of their queued edits settles, not only the last', () => {
+test('a user is re-read when any one of their queued edits settles or conflicts', () => {
   const rename = entry('u00001', 'update', { full_name: 'A' })
   const suspend = entry('u00001', 'suspend', {})
   const other = entry('u00002', 'update', { full_name: 'B' })
   expect(settledTargets([rename, suspend, other], [suspend, other])).toEqual(['u00001'])
   expect(settledTargets([rename, suspend, other], [rename, suspend, other])).toEqual([])
   expect(settledTargets([rename, other], [])).toEqual(['u00001', 'u00002'])
+  // A conflict caches the server's copy: that user is read again (once).
+  const conflicted = { ...other, status: 'conflict' as const }
+  expect(settledTargets([rename, other], [rename, conflicted])).toEqual(['u00002'])
+  expect(settledTargets([rename, conflicted], [rename, conflicted])).toEqual([])
+  expect(settledTargets([rename], [rename, conflicted])).toEqual(['u00002'])
 })

@@ -134,22 +134,25 @@ const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
 }
 
 /**
- * The words to look for. A query that looks like a phone number, written as people write them
- * ("020 7946 0456", "(212) 555-0199", "+44 20 79", "0044 20"), becomes its digits without the
- * leading zeros of a trunk or international prefix: what every stored E.164 number of that
- * person contains, whichever country it is from.
+ * What to look for: one or more ways to read the query, each a list of words that must all be
+ * found; a row matches if any way matches. A query that looks like a phone number, written as
+ * people write them ("020 7946 0456", "(212) 555-0199", "+44 (0)20 79", "0044 20"), is also
+ * read as its digits without the leading zeros of a trunk or international prefix: what the
+ * stored E.164 number contains, whichever country it is from.
  */
-export function searchTerms(text: string): string[] {
+export function searchTerms(text: string): string[][] {
   const lower = text.trim().toLowerCase()
-  if (/^\+?[\d\s().-]+$/.test(lower) && /\d/.test(lower)) {
-    return [lower.replace(/\D/g, '').replace(/^0+/, '')]
-  }
-  return lower.split(/\s+/).filter(Boolean)
+  const words = lower.split(/\s+/).filter(Boolean)
+  if (!/^\+?[\d\s().-]+$/.test(lower)) return [words]
+  const digits = lower.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^0+/, '')
+  return digits && words.length && (words.length > 1 || words[0] !== digits)
+    ? [words, [digits]]
+    : [words]
 }
 
-/** True when everything matching `now` surely matched `before`: each old term is inside a new one. */
-const narrows = (before: string[], now: string[]) =>
-  before.every((old) => now.some((term) => term.includes(old)))
+/** True when every row matching `now` surely matched `before` (so the old result can be narrowed). */
+const narrows = (before: string[][], now: string[][]) =>
+  now.every((way) => before.some((old) => old.every((t) => way.some((w) => w.includes(t)))))
 
 export class UsersIndex {
   /** Server copies, by id. */
@@ -159,7 +162,7 @@ export class UsersIndex {
   #rows = new Map<string, UserRow>()
   #sorted: { key: string; rows: UserRow[]; compare: (a: UserRow, b: UserRow) => number } | null =
     null
-  #last: { query: Query; terms: string[]; version: number; results: UserRow[] } | null = null
+  #last: { query: Query; terms: string[][]; version: number; results: UserRow[] } | null = null
   #version = 0
 
   get size(): number {
@@ -238,13 +241,18 @@ export class UsersIndex {
       sort: query.sort,
       descending: query.descending,
     })
-    const [first, ...more] = terms
+    const [words = [], ...otherWays] = terms
+    const [first, ...more] = words
     const results: UserRow[] = []
     for (let i = 0; i < source.length; i++) {
       const row = source[i]!
       if (filtered && !matchesFilters(row, query)) continue
-      if (first !== undefined && !row.hay.includes(first)) continue
-      if (more.length && !more.every((term) => row.hay.includes(term))) continue
+      const matched =
+        (first === undefined || row.hay.includes(first)) &&
+        (!more.length || more.every((term) => row.hay.includes(term)))
+      if (!matched && !otherWays.some((way) => way.every((term) => row.hay.includes(term)))) {
+        continue
+      }
       results.push(row)
     }
     this.#last = { query: { ...query }, terms, version: this.#version, results }
@@ -330,12 +338,18 @@ export class UsersIndex {
 }
 
 /**
- * Users with a queued edit that is no longer queued (sent and confirmed, or discarded): their
- * cached copy may just have changed, even if other edits to them are still waiting.
+ * Users whose cached copy may just have changed: one of their queued edits is gone (sent and
+ * confirmed, or discarded) or has just become a conflict (the server's copy was cached), even
+ * if other edits to them are still waiting.
  */
 export function settledTargets(before: OutboxEntry[], after: OutboxEntry[]): string[] {
-  const still = new Set(after.map((e) => e.id))
-  return [...new Set(before.filter((e) => !still.has(e.id)).map((e) => e.target_id))]
+  const was = new Map(before.map((e) => [e.id, e.status]))
+  const now = new Set(after.map((e) => e.id))
+  const targets = [
+    ...before.filter((e) => !now.has(e.id)),
+    ...after.filter((e) => e.status === 'conflict' && was.get(e.id) !== 'conflict'),
+  ].map((e) => e.target_id)
+  return [...new Set(targets)]
 }
 
 /** Where `row` goes in rows already sorted by `compare` (binary search). */

@@ -51,12 +51,15 @@ export function parsePhone(text: string, defaultCountry: CountryCode): PhoneResu
   return { e164: parsed.number, formatted: parsed.formatInternational(), country: parsed.country }
 }
 
+/** Countries whose English name takes "the" in a sentence. */
+const WITH_THE = new Set(
+  'AE BS CD CF CG CK DO FK FO GB GM KM KY MH MP MV NL PH SB SC TC UM US VG VI'.split(' '),
+)
+
 /** "the United Kingdom", "France": a country as a sentence names it. */
 function countryName(code: CountryCode): string {
   const name = new Intl.DisplayNames('en', { type: 'region' }).of(code) ?? code
-  return /^(United|Netherlands|Philippines|Czech|Dominican|Bahamas|Gambia)/.test(name)
-    ? `the ${name}`
-    : name
+  return WITH_THE.has(code) ? `the ${name}` : name
 }
 
 /** `datetime-local` value (local wall time) → ISO instant, or null when empty/invalid. */

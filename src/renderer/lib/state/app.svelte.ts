@@ -77,6 +77,9 @@ export class AppState {
   #outboxRead: Promise<void> | null = null
   /** The outbox as the index last saw it (what "settled since" is measured from). */
   #indexedEntries: OutboxEntry[] = []
+  /** Users to read again from the cache on the next outbox read (see reread). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders it
+  readonly #rereadWanted = new Set<string>()
   #outboxDirty = false
 
   constructor(api: KeyholderApi) {
@@ -134,8 +137,10 @@ export class AppState {
         sync.onReplayed(({ handled, needAttention }) =>
           this.toast(
             needAttention
-              ? `Back online: queued edits were sent, but ${needAttention} need${needAttention === 1 ? 's' : ''} your attention in Pending edits.`
-              : `Back online: all ${handled} queued edit${handled === 1 ? ' was' : 's were'} sent to Seam.`,
+              ? `Queued edits were sent, but ${needAttention} need${needAttention === 1 ? 's' : ''} your attention: see Queued edits.`
+              : handled === 1
+                ? 'The queued edit was sent to Seam.'
+                : `All ${handled} queued edits were sent to Seam.`,
             { kind: needAttention ? 'error' : 'info' },
           ),
         ),
@@ -157,6 +162,7 @@ export class AppState {
     this.db = db
     this.#index = new UsersIndex()
     this.#indexedEntries = []
+    this.#rereadWanted.clear()
     this.indexReady = false
     this.results = []
     this.selectedUserId = null
@@ -274,13 +280,16 @@ export class AppState {
     if (!db) return
     const index = new UsersIndex()
     const users: AcsUser[] = []
-    // Edits confirmed while the users are read may have changed users already read: the outbox
-    // is read before and after, and whoever settled in between is read again.
+    // Users may be rewritten while they are read (an edit confirmed, a conflict found, a person
+    // refreshed): whoever settled between the outbox read before and after, or was written
+    // since the start, is read again.
+    const started = Date.now()
     const before = await db.outbox.orderBy('id').toArray()
     await loadUsers(db, (chunk) => users.push(...chunk))
     index.replaceAll(users)
     const after = await db.outbox.orderBy('id').toArray()
-    await this.#reread(db, index, settledTargets(before, after))
+    const written = [...db.committedAt].filter(([, at]) => at >= started).map(([id]) => id)
+    await this.#reread(db, index, [...settledTargets(before, after), ...written])
     index.setOutbox(after)
     if (this.db !== db) return
     this.#index = index
@@ -304,6 +313,12 @@ export class AppState {
     this.#indexChanged()
   }
 
+  /** Someone's cached copy was rewritten outside the outbox (read again from Seam): show it. */
+  reread(acs_user_id: string): Promise<void> {
+    this.#rereadWanted.add(acs_user_id)
+    return this.#refreshOutbox()
+  }
+
   /**
    * The outbox changed (an edit queued, sent, failed…): refresh the counts and the overlay, and
    * re-read users whose edits were confirmed, as the cache now holds the server's answer.
@@ -318,7 +333,12 @@ export class AppState {
       try {
         do {
           this.#outboxDirty = false
-          await this.#readOutbox()
+          try {
+            await this.#readOutbox()
+          } catch (cause) {
+            // The next change reads again; until then the screen shows the previous state.
+            console.warn('Keyholder could not read its queued edits:', cause)
+          }
         } while (this.#outboxDirty)
       } finally {
         this.#outboxRead = null
@@ -333,18 +353,24 @@ export class AppState {
     const entries = await db.outbox.orderBy('id').toArray()
     if (this.db !== db) return
     this.entries = entries
-    const previous = this.#indexedEntries
-    this.#indexedEntries = entries
     const counts = emptyCounts()
     for (const entry of entries) {
       counts[entry.status] += 1
       counts.total += 1
     }
     this.counts = counts
-    const mapped = await this.#reread(db, this.#index, settledTargets(previous, entries))
+    const index = this.#index
+    // Re-reads asked for before the index is loaded wait for it (the loading one may miss them).
+    const wanted = this.indexReady ? [...this.#rereadWanted] : []
+    const targets = [...settledTargets(this.#indexedEntries, entries), ...wanted]
+    const mapped = await this.#reread(db, index, targets)
+    // Replaced meanwhile (another workspace, or the loaded index): that one is caught up anew.
+    if (this.db !== db || this.#index !== index) return
+    this.#indexedEntries = entries
+    for (const id of wanted) this.#rereadWanted.delete(id)
     const selected = mapped.find((m) => m.temp_id === this.selectedUserId)
     if (selected) this.selectedUserId = selected.acs_user_id
-    this.#index.setOutbox(entries)
+    index.setOutbox(entries)
     this.#indexChanged()
   }
 

@@ -47,6 +47,7 @@ export class SyncEngine {
   readonly #replayed = new Set<(result: { handled: number; needAttention: number }) => void>()
   /** The connection came back and queued edits, if any, have not all been dealt with yet. */
   #backOnline = false
+  #tracking: Promise<void> = Promise.resolve()
   #status: EngineStatus = {
     connectivity: 'checking',
     syncing: null,
@@ -165,7 +166,13 @@ export class SyncEngine {
    * Progress of sending queued edits, for the progress bar: the total grows when edits are
    * added while sending, and the bar goes away when nothing is left that can be sent now.
    */
-  async #trackReplay(): Promise<void> {
+  #trackReplay(): Promise<void> {
+    // In order: an older count finishing late must not undo a newer one.
+    this.#tracking = this.#tracking.then(() => this.#countReplay())
+    return this.#tracking
+  }
+
+  async #countReplay(): Promise<void> {
     try {
       const counts = await this.outbox.counts()
       const waiting = counts.queued + counts.sending
