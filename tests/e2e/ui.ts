@@ -174,6 +174,20 @@ export async function closeDialog(page: Page, name: string) {
   )
 }
 
+/** Closes a user form with something typed in it, answering "Close without saving". */
+export async function discardForm(page: Page, name: string) {
+  const box = dialog(page, name)
+  const discard = box.getByRole('button', { name: 'Close without saving' })
+  if (!(await discard.count()))
+    await box.getByRole('button', { name: 'Close', exact: true }).click()
+  if (await box.count()) await discard.click()
+  await until(
+    () => box.count(),
+    (n) => n === 0,
+    `the ${name} form to close`,
+  )
+}
+
 /** Answers a confirmation: checks its title and what it says will happen, then confirms. */
 export async function confirm(
   page: Page,

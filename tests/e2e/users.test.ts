@@ -62,11 +62,13 @@ async function settled() {
 
 const person = (i: number) => people[i]!
 
-/** The list under "Doors they can open", sorted. */
+/** The list under "Doors they can open" (or "…are given", when they do not open now), sorted. */
 async function doorsShown(panel: Locator): Promise<string[]> {
-  const heading = panel.getByRole('heading', { name: 'Doors they can open' })
-  // The list is the heading's next sibling; a paragraph there means "No doors".
-  const list = heading.locator('xpath=following-sibling::*[1][self::ul]')
+  const heading = panel.getByRole('heading', { name: /^Doors they (can open|are given)$/ })
+  // The list follows the heading, after a note on why they do not open now, if any.
+  const list = heading.locator(
+    'xpath=(following-sibling::*[1][self::ul] | following-sibling::*[1][self::p][contains(@class, "note")]/following-sibling::*[1][self::ul])',
+  )
   return (await list.getByRole('listitem').allTextContents()).map((d) => d.trim()).sort()
 }
 
@@ -110,6 +112,8 @@ test('create a person with email, a local phone number, a schedule and an access
   const text = (await panel.textContent()) ?? ''
   expect(text).toContain('Office staff')
   expect(text).toContain('Not started yet')
+  // Their doors are listed, and said plainly not to open before the schedule starts.
+  expect(text).toMatch(/Their access starts .*: until then none of these doors opens/)
   await screenshot(page, 'ui-detail')
 
   // The counts by the systems follow: one more person in all, and in Harbour View Offices.
@@ -122,6 +126,11 @@ test('create a person with email, a local phone number, a schedule and an access
     `${before.length + 1} people`,
   )
   expect(await counted(HARBOUR)).toContain(`${inHarbour + 1} people`)
+
+  // Escape closes the person's panel.
+  await panel.getByRole('heading', { level: 2, name }).click()
+  await page.keyboard.press('Escape')
+  await poll(() => details(page).count()).toBe(0)
 })
 
 test('edit contact details and schedule', async () => {

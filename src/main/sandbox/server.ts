@@ -118,7 +118,11 @@ export async function startLayer(options: {
     const next: FakeUser = {
       ...user,
       external_type: meta.user_external_type as FakeUser['external_type'],
-      external_type_display_name: externalTypes[meta.user_external_type].label,
+      // Named as the system's other users are (the fake's own name for the type), or ours.
+      external_type_display_name:
+        world.db.acs_users.find(
+          (u) => u.external_type === meta.user_external_type && u.external_type_display_name,
+        )?.external_type_display_name ?? externalTypes[meta.user_external_type].label,
     }
     if (params.email_address === undefined && params.email === undefined) {
       delete next.email

@@ -38,7 +38,7 @@ function render(props: Partial<ComponentProps<typeof UserForm>>) {
       systems: SYSTEMS,
       systemId: 'sys-london',
       groupsOf: (id: string) => Promise.resolve(GROUPS[id as keyof typeof GROUPS] ?? []),
-      defaultCountry: 'GB',
+      countryOf: (id: string) => (id === 'sys-chicago' ? 'US' : 'GB'),
       oncreate,
       onupdate,
       onclose,
@@ -136,12 +136,25 @@ describe('creating a person', () => {
     expect(Date.parse(schedule!.ends_at)).toBeGreaterThan(Date.parse(schedule!.starts_at))
   })
 
+  test('local numbers are read in the chosen building’s country until one is picked', async () => {
+    render({})
+    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('GB')
+    await page.getByRole('combobox', { name: 'System' }).selectOptions('Northgate Campus')
+    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('US')
+    await page.getByRole('combobox', { name: 'Phone country' }).selectOptions('FR')
+    await page.getByRole('combobox', { name: 'System' }).selectOptions('Harbour View Offices')
+    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('FR')
+  })
+
   test('a date typed without its time is pointed out, not silently dropped', async () => {
     const { oncreate } = render({})
     await field('Full name').fill('Dana Scully')
     await dateField('Starts').click()
     await userEvent.keyboard('03152031')
-    await field('Full name').click()
+    // Leaving by clicking a checkbox below: the message appears, and the click still lands.
+    const crew = page.getByRole('checkbox', { name: 'Cleaning crew' })
+    await crew.click()
+    await expect.element(crew).toBeChecked()
     await expect.element(dateField('Starts')).toHaveAccessibleDescription(/date and time/)
     await create().click()
     await expect.element(dateField('Starts')).toHaveFocus()
@@ -156,6 +169,21 @@ describe('creating a person', () => {
     await userEvent.keyboard('03152031{Enter}')
     await expect.element(dateField('Ends')).toHaveAccessibleDescription(/date and time/)
     expect(oncreate).not.toHaveBeenCalled()
+  })
+
+  test('it starts in the name; closing with something typed asks first', async () => {
+    const { onclose } = render({})
+    await expect.element(field('Full name')).toHaveFocus()
+    await userEvent.keyboard('Dana')
+    await userEvent.keyboard('{Escape}')
+    const keep = page.getByRole('button', { name: 'Keep editing' })
+    await expect.element(keep).toHaveFocus()
+    expect(onclose).not.toHaveBeenCalled()
+    await keep.click()
+    await expect.element(field('Full name')).toHaveValue('Dana')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page.getByRole('button', { name: 'Close without saving' }).click()
+    expect(onclose).toHaveBeenCalledTimes(1)
   })
 
   test('access groups follow the chosen system and go with the create', async () => {

@@ -3,7 +3,8 @@
  * nothing the server is sure to reject goes into the outbox. Messages are written to appear
  * next to the field they are about.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import { getCountryForTimezone } from 'countries-and-timezones'
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { z } from 'zod'
 import type { CreateUserInput, UserChanges } from '../../shared/contract'
 
@@ -187,4 +188,16 @@ export function defaultCountryFromLocale(
 ): CountryCode {
   const region = /[-_]([A-Z]{2})\b/.exec(locale)?.[1]
   return (region ?? 'US') as CountryCode
+}
+
+/**
+ * The country a building's local phone numbers belong to: the one its system's time zone is in
+ * (a London site → GB), else the one this computer's language names.
+ */
+export function phoneCountryOf(
+  system: { location?: { time_zone?: string | null } | null } | undefined,
+): CountryCode {
+  const zone = system?.location?.time_zone
+  const country = zone ? getCountryForTimezone(zone)?.id : undefined
+  return country && isSupportedCountry(country) ? country : defaultCountryFromLocale()
 }

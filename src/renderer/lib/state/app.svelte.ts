@@ -59,6 +59,8 @@ export class AppState {
   selectedUserId = $state<string | null>(null)
   bootError = $state<unknown>(null)
   toasts = $state<Toast[]>([])
+  /** Now, updated every half minute: "synced 5 minutes ago" keeps counting, offline too. */
+  clock = $state(Date.now())
   /** Access group names by id, for describing queued edits. */
   groupNames = $state.raw<Record<string, string>>({})
   /** In the sandbox: false while "simulate connection loss" is on. */
@@ -92,9 +94,11 @@ export class AppState {
 
   async boot(): Promise<void> {
     performance.mark('keyholder:boot')
+    const tick = setInterval(() => (this.clock = Date.now()), 30_000)
     this.#cleanup.push(
       this.api.on('connectivity', (state) => (this.connectivity = state)),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
+      () => clearInterval(tick),
     )
     // The cache of the workspace used last opens at once, while main is asked which one is
     // active: the first screenful does not wait for a round trip (it is checked right after).
@@ -175,8 +179,8 @@ export class AppState {
     const db = this.db
     this.sync = null
     this.db = null
-    // Keep the app-wide subscriptions (the first two); drop the workspace's own.
-    for (const cleanup of this.#cleanup.splice(2)) cleanup()
+    // Keep the app-wide subscriptions (the first three); drop the workspace's own.
+    for (const cleanup of this.#cleanup.splice(3)) cleanup()
     await sync?.stop()
     db?.close()
   }
