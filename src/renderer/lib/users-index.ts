@@ -243,17 +243,20 @@ export class UsersIndex {
     })
     const [words = [], ...otherWays] = terms
     const [first, ...more] = words
+    const hasOtherWays = otherWays.length > 0
     const results: UserRow[] = []
     for (let i = 0; i < source.length; i++) {
       const row = source[i]!
       if (filtered && !matchesFilters(row, query)) continue
-      const matched =
-        (first === undefined || row.hay.includes(first)) &&
-        (!more.length || more.every((term) => row.hay.includes(term)))
-      if (!matched && !otherWays.some((way) => way.every((term) => row.hay.includes(term)))) {
-        continue
+      const hay = row.hay
+      if (
+        (first === undefined || hay.includes(first)) &&
+        (more.length === 0 || more.every((term) => hay.includes(term)))
+      ) {
+        results.push(row)
+      } else if (hasOtherWays && otherWays.some((way) => way.every((t) => hay.includes(t)))) {
+        results.push(row)
       }
-      results.push(row)
     }
     this.#last = { query: { ...query }, terms, version: this.#version, results }
     return results
