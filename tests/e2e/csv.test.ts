@@ -6,44 +6,35 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { SeamHttp } from '@seamapi/http'
 import Papa from 'papaparse'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { artifactsDir, launchChromium, screenshot, startHarness, type Harness } from './support'
+import { artifactsDir, screenshot } from './support'
 import {
   poll,
   dialog,
-  newProfile,
-  openApp,
   peopleShown,
   personRows,
   queueSummary,
-  seamFor,
   serverGroupNames,
   serverUserByEmail,
   serverUsers,
   systemId,
+  openSandboxApp,
+  closeSandboxApp,
+  type SandboxApp,
 } from './ui'
 
-let browser: Browser
-let harness: Harness
-let context: BrowserContext
+let app: SandboxApp
 let page: Page
 let seam: SeamHttp
 
 const HARBOUR = 'Harbour View Offices'
 
 beforeAll(async () => {
-  browser = await launchChromium()
-  harness = await startHarness(['--print-sandbox-credentials'])
-  seam = seamFor(harness.sandbox!)
-  context = await newProfile(browser)
-  page = await openApp(context, harness)
+  app = await openSandboxApp()
+  ;({ page, seam } = app)
 })
-afterAll(async () => {
-  await context?.close()
-  await browser?.close()
-  await harness?.stop()
-})
+afterAll(() => closeSandboxApp(app))
 
 test('import: the preview shows each bad row, a dry run queues nothing, only good rows go', async () => {
   const harbour = await systemId(seam, HARBOUR)

@@ -4,9 +4,9 @@
  * exactly once when the switch is turned back.
  */
 import type { SeamHttp } from '@seamapi/http'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchChromium, screenshot, startHarness, type Harness } from './support'
+import { screenshot } from './support'
 import {
   poll,
   closeDialog,
@@ -14,7 +14,6 @@ import {
   connection,
   details,
   dialog,
-  newProfile,
   openApp,
   openPerson,
   outboxButton,
@@ -23,7 +22,6 @@ import {
   practiceSwitch,
   queueSummary,
   search,
-  seamFor,
   serverGroupNames,
   serverUser,
   serverUserByName,
@@ -31,11 +29,12 @@ import {
   statusBar,
   waitForPeople,
   type Practice,
+  openSandboxApp,
+  closeSandboxApp,
+  type SandboxApp,
 } from './ui'
 
-let browser: Browser
-let harness: Harness
-let context: BrowserContext
+let app: SandboxApp
 let page: Page
 let seam: SeamHttp
 let people: Practice[]
@@ -44,18 +43,13 @@ const HARBOUR = 'Harbour View Offices'
 const NEWCOMER = 'Nadia Offline-Newcomer'
 
 beforeAll(async () => {
-  browser = await launchChromium()
-  harness = await startHarness(['--print-sandbox-credentials'])
-  seam = seamFor(harness.sandbox!)
-  people = await plainPeople(seam, HARBOUR, 5, 'Office staff')
-  context = await newProfile(browser)
-  page = await openApp(context, harness)
+  app = await openSandboxApp(async (sandbox) => {
+    seam = sandbox
+    people = await plainPeople(seam, HARBOUR, 5, 'Office staff')
+  })
+  page = app.page
 })
-afterAll(async () => {
-  await context?.close()
-  await browser?.close()
-  await harness?.stop()
-})
+afterAll(() => closeSandboxApp(app))
 
 /** Edits made while cut off, one of each kind a clerk makes at the desk. */
 async function queueEdits(): Promise<void> {
@@ -230,7 +224,7 @@ test('offline, a person never opened before still shows the groups they are in',
   const stranger = people[4]!
   // A new window on the same profile: whatever the test before left open does not matter.
   await page.close()
-  page = await openApp(context, harness)
+  page = await openApp(app.context, app.harness)
   await setConnectionLoss(page, true)
   try {
     const panel = await openPerson(page, stranger.name)

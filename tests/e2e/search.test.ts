@@ -3,46 +3,38 @@
  * person's errors, warnings and pending changes. Counts are judged against Seam via the SDK.
  */
 import type { SeamHttp } from '@seamapi/http'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { describeError, describeMutation, describeWarning } from '../../src/shared/catalogue'
-import { launchChromium, startHarness, type Harness } from './support'
 import {
   poll,
   details,
   dialog,
   grid,
-  newProfile,
-  openApp,
   openPerson,
   peopleShown,
   personRows,
   search,
   searchBox,
-  seamFor,
   serverUsers,
+  openSandboxApp,
+  closeSandboxApp,
+  type SandboxApp,
 } from './ui'
 
-let browser: Browser
-let harness: Harness
-let context: BrowserContext
+let app: SandboxApp
 let page: Page
 let seam: SeamHttp
 let everyone: Awaited<ReturnType<typeof serverUsers>>
 
 beforeAll(async () => {
-  browser = await launchChromium()
-  harness = await startHarness(['--print-sandbox-credentials'])
-  seam = seamFor(harness.sandbox!)
-  everyone = await serverUsers(seam)
-  context = await newProfile(browser)
-  page = await openApp(context, harness)
+  app = await openSandboxApp(async (sandbox) => {
+    seam = sandbox
+    everyone = await serverUsers(seam)
+  })
+  page = app.page
 })
-afterAll(async () => {
-  await context?.close()
-  await browser?.close()
-  await harness?.stop()
-})
+afterAll(() => closeSandboxApp(app))
 
 /** The names in the rows on screen. */
 async function namesShown(): Promise<string[]> {

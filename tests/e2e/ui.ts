@@ -6,7 +6,7 @@
 import { SeamHttp } from '@seamapi/http'
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
-import type { Harness } from './support'
+import { launchChromium, startHarness, type Harness } from './support'
 
 /**
  * Polls until `ok` holds, like `expect.poll` but usable in hooks too (vitest allows
@@ -212,6 +212,44 @@ export function description(locator: Locator): Promise<string> {
       .filter(Boolean)
       .join(' '),
   )
+}
+
+/** A test file's app: the harness on its own sandbox, opened in a fresh Chromium profile. */
+export interface SandboxApp {
+  browser: Browser
+  harness: Harness
+  context: BrowserContext
+  page: Page
+  /** The official SDK on the same sandbox, to judge what Seam has. */
+  seam: SeamHttp
+}
+
+/**
+ * Starts a test file's app. `prepare` sets up the sandbox's people first, so the app's first
+ * sync already has them. Whatever was started is stopped again if a step fails.
+ */
+export async function openSandboxApp(
+  prepare?: (seam: SeamHttp) => Promise<void>,
+): Promise<SandboxApp> {
+  const started: Partial<SandboxApp> = {}
+  try {
+    started.browser = await launchChromium()
+    started.harness = await startHarness(['--print-sandbox-credentials'])
+    started.seam = seamFor(started.harness.sandbox!)
+    await prepare?.(started.seam)
+    started.context = await newProfile(started.browser)
+    started.page = await openApp(started.context, started.harness)
+    return started as SandboxApp
+  } catch (cause) {
+    await closeSandboxApp(started)
+    throw cause
+  }
+}
+
+export async function closeSandboxApp(app: Partial<SandboxApp> | undefined): Promise<void> {
+  await app?.context?.close()
+  await app?.browser?.close()
+  await app?.harness?.stop()
 }
 
 export function seamFor(credentials: { endpoint: string; apiKey: string }): SeamHttp {

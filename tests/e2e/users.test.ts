@@ -3,35 +3,33 @@
  * Seam ends up with (judged with the official SDK against the harness's own sandbox).
  */
 import type { SeamHttp } from '@seamapi/http'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { launchChromium, screenshot, startHarness, type Harness } from './support'
+import { screenshot } from './support'
 import {
   poll,
   confirm,
   description,
   details,
   dialog,
-  newProfile,
-  openApp,
   openPerson,
   plainPeople,
   type Practice,
   peopleShown,
   personRow,
   queueSummary,
-  seamFor,
   serverUsers,
   systemId,
   serverGroupNames,
   serverUser,
   serverUserByEmail,
   setConnectionLoss,
+  openSandboxApp,
+  closeSandboxApp,
+  type SandboxApp,
 } from './ui'
 
-let browser: Browser
-let harness: Harness
-let context: BrowserContext
+let app: SandboxApp
 let page: Page
 let seam: SeamHttp
 /** Practice people of Harbour View Offices in "Office staff", one per test, untouched by others. */
@@ -41,18 +39,13 @@ const SETTLED = '0 queued · 0 failed · 0 to decide'
 const HARBOUR = 'Harbour View Offices'
 
 beforeAll(async () => {
-  browser = await launchChromium()
-  harness = await startHarness(['--print-sandbox-credentials'])
-  seam = seamFor(harness.sandbox!)
-  people = await plainPeople(seam, HARBOUR, 6, 'Office staff')
-  context = await newProfile(browser)
-  page = await openApp(context, harness)
+  app = await openSandboxApp(async (sandbox) => {
+    seam = sandbox
+    people = await plainPeople(seam, HARBOUR, 6, 'Office staff')
+  })
+  page = app.page
 })
-afterAll(async () => {
-  await context?.close()
-  await browser?.close()
-  await harness?.stop()
-})
+afterAll(() => closeSandboxApp(app))
 
 /** Waits until every queued edit has been sent and the person shows nothing pending. */
 async function settled() {
