@@ -108,19 +108,23 @@ export async function run(ctx) {
     const input = document.getElementById('search')
     const count = document.querySelector('main p[role="status"]')
     const status = () => count?.textContent ?? ''
-    const changed = (before) =>
-      new Promise((resolve) => {
-        if (status() !== before) return resolve()
-        const observer = new MutationObserver(() => {
-          if (status() === before) return
+    // Shown: the count changed, or it already names the query (a trailing space searches
+    // for the same thing again, and the count stays as it was).
+    const shown = (before, query) => status() !== before || status().includes(`“${query.trim()}”`)
+    const changed = (before, query) =>
+      new Promise((resolve, reject) => {
+        if (shown(before, query)) return resolve()
+        const timer = setTimeout(() => {
           observer.disconnect()
+          reject(new Error(`no results shown for “${query}” (count: ${status()})`))
+        }, 5000)
+        const observer = new MutationObserver(() => {
+          if (!shown(before, query)) return
+          observer.disconnect()
+          clearTimeout(timer)
           resolve()
         })
         observer.observe(count, { childList: true, characterData: true, subtree: true })
-        setTimeout(() => {
-          observer.disconnect()
-          resolve()
-        }, 1000)
       })
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)))
     const times = []
@@ -135,7 +139,9 @@ export async function run(ctx) {
         // not compete with the app); reading a layout property makes the browser lay the new
         // rows out, so that work is counted too.
         const t1 = performance.now()
-        await changed(before)
+        // The app updates the screen in a microtask after the input event (Svelte's flush).
+        await Promise.resolve()
+        await changed(before, query.slice(0, i))
         const t2 = performance.now()
         void document.querySelector('[role="grid"]')?.getBoundingClientRect().height
         times.push(performance.now() - t0)

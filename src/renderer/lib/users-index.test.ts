@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { AcsUser } from '../../shared/domain'
 import type { OutboxEntry } from './sync/outbox-types'
-import { defaultQuery, settledTargets, UsersIndex, type Query } from './users-index'
+import { defaultQuery, searchTerms, settledTargets, UsersIndex, type Query } from './users-index'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 
@@ -207,6 +207,62 @@ test('50,000 users: a search is a plain scan over short strings', () => {
   // 4999, 14999 … 44999 and 49990 … 49999
   expect(index.search(q({ text: 'person 4999' })).length).toBe(15)
   expect(index.search(q({ text: 'person 49999' })).map((r) => r.id)).toEqual(['u49999'])
+})
+
+test('a large index finds exactly what a plain look at every row finds, however it is typed', () => {
+  // More rows than are narrowed one by one, so the haystack path runs; names chosen so that
+  // words repeat, overlap and sit at the very start and end of a row's search string.
+  const first = ['Ana', 'Anna', 'Hannah', 'Jo', 'Joan', 'Lee', 'Leena', 'Zoë', 'Øyvind', 'وسام']
+  const last = ['Lee', 'Smith', 'Smithers', 'Mueller', 'Müller', 'Ng', 'O’Neil', 'Jones']
+  const users = Array.from({ length: 6000 }, (_, n) =>
+    user(n, {
+      full_name: `${first[n % first.length]} ${last[(n * 7) % last.length]}`,
+      email_address: n % 5 ? `${first[n % 3]!.toLowerCase()}${n}@example.org` : undefined,
+      phone_number: n % 4 ? `+4420794${String(n).padStart(5, '0')}` : undefined,
+      is_suspended: n % 9 === 0,
+    }),
+  )
+  const index = new UsersIndex()
+  index.replaceAll(users)
+  const everyone = index.search(q())
+  const plain = (text: string, patch: Partial<Query> = {}) =>
+    everyone
+      .filter((row) => patch.suspended == null || row.suspended === patch.suspended)
+      .filter((row) => searchTerms(text).some((way) => way.every((word) => row.hay.includes(word))))
+      .map((row) => row.id)
+  const queries = [
+    'ann',
+    'lee',
+    'lee j',
+    'smith lee',
+    'müller',
+    'example.org',
+    'u0000',
+    'u05999',
+    '020 794',
+    '+44 (0)20 7940 0012',
+    '4420794',
+    'وسام',
+    'zzqx',
+    'g\nu',
+  ]
+  for (const text of queries) {
+    // Typed a letter at a time (narrowing the previous result), then searched afresh.
+    for (let end = 1; end <= text.length; end++) index.search(q({ text: text.slice(0, end) }))
+    const typed = index.search(q({ text })).map((r) => r.id)
+    expect(typed, text).toEqual(plain(text))
+    index.search(q({ text: 'x', suspended: true }))
+    expect(
+      index.search(q({ text, suspended: true })).map((r) => r.id),
+      text,
+    ).toEqual(plain(text, { suspended: true }))
+  }
+  // A match may not run from the end of one person's search string (their id) into the next.
+  expect(index.search(q({ text: '1\u0000' }))).toEqual([])
+  // The other order finds the same people, the other way round.
+  expect(index.search(q({ text: 'lee', descending: true })).map((r) => r.id)).toEqual(
+    plain('lee').reverse(),
+  )
 })
 
 test('a user is re-read when any one of their queued edits settles or conflicts', () => {

@@ -74,6 +74,7 @@ export class AppState {
   db: KeyholderDb | null = null
   sync: SyncEngine | null = null
   #index = new UsersIndex()
+  #prepareTimer: ReturnType<typeof setTimeout> | undefined
   #cleanup: (() => void)[] = []
   #toastId = 0
   #outboxRead: Promise<void> | null = null
@@ -179,13 +180,13 @@ export class AppState {
     const db = this.db
     this.sync = null
     this.db = null
+    clearTimeout(this.#prepareTimer)
     // Keep the app-wide subscriptions (the first three); drop the workspace's own.
     for (const cleanup of this.#cleanup.splice(3)) cleanup()
     await sync?.stop()
     db?.close()
   }
 
-  /** Runs the current query against the index (synchronous and fast: every keystroke). */
   /** After the index changed: new results, and what the sidebar counts and filters offer. */
   #indexChanged(): void {
     this.brands = this.#index.brands()
@@ -193,11 +194,17 @@ export class AppState {
     this.search()
   }
 
+  /** Runs the current query against the index (synchronous and fast: every keystroke). */
   search(): void {
     if (!this.indexReady) return
     // A plain copy: the index reads the query for each of tens of thousands of rows, and every
     // read through the reactive proxy would be tracked.
     this.results = this.#index.search($state.snapshot(this.query))
+    // What a change of data or order left to build for the next search is built straight
+    // after this one, not in the next keystroke (nothing to do when it is already there).
+    clearTimeout(this.#prepareTimer)
+    const index = this.#index
+    this.#prepareTimer = setTimeout(() => index.prepareSearch(this.query))
   }
 
   setQuery(patch: Partial<Query>): void {
@@ -296,6 +303,8 @@ export class AppState {
     await this.#reread(db, index, [...settledTargets(before, after), ...written])
     index.setOutbox(after)
     if (this.db !== db) return
+    // Ready for the first keystroke, which would otherwise pay for building it.
+    index.prepareSearch(this.query)
     this.#index = index
     this.#indexedEntries = after
     this.indexReady = true
