@@ -1,6 +1,7 @@
 // Shared parts of the benchmark sections: the harness, the browser profile, the bench page,
 // and how a result is judged and printed. Everything runs on 127.0.0.1.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { chromiumArgs, chromiumPath } from '../chromium.mjs'
 import { root } from '../lib.mjs'
@@ -33,7 +34,7 @@ function spawnHarness(args, pattern) {
       const match = pattern.exec(stdout)
       if (!match) return
       clearTimeout(timer)
-      resolve({ match, stop })
+      resolve({ match, stop, pid: child.pid })
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
@@ -48,11 +49,24 @@ function spawnHarness(args, pattern) {
  * the app talk to the very same server.
  */
 export async function startSandboxServer(args) {
-  const { match, stop } = await spawnHarness(
+  const { match, stop, pid } = await spawnHarness(
     ['--sandbox-only', ...args],
     /^Keyholder sandbox: (http:\/\/127\.0\.0\.1:\d+) (\S+)$/m,
   )
-  return { endpoint: match[1], apiKey: match[2], stop }
+  return { endpoint: match[1], apiKey: match[2], stop, cpuMs: () => cpuMs(pid) }
+}
+
+/**
+ * CPU time a process has used so far (user + system, in 10 ms ticks), from Linux's /proc; null
+ * elsewhere. Tells how much of a wall-clock time one process needed for itself.
+ */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
 }
 
 /** The app (harness) pointed at a sandbox server; resolves once its URL line is out. */
@@ -61,7 +75,7 @@ export async function startHarness(sandbox) {
     ['--seam-endpoint', sandbox.endpoint, '--api-key', sandbox.apiKey],
     /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)$/m,
   )
-  return { url: match[1], endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, stop }
+  return { url: match[1], endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, stop, sandbox }
 }
 
 /** A persistent profile, so a later section (or a look afterwards) finds the same IndexedDB. */

@@ -50,10 +50,20 @@ async function measure(ctx, harness, count, label) {
   // Both paths run through the same sandbox routes; warm them (and this process) up first.
   for (const edit of edits(users, 20, 'warm-up')) await seam.acs.users.update(edit)
 
+  // How much CPU the server itself spends (it runs alone in its process): with 2 requests per
+  // edit (the read before each update, then the update) against the floor's 1, this tells what
+  // the server alone needs of the wall-clock time on this machine.
+  const serverCpu = harness.sandbox.cpuMs
+  const cpuSince = (before) => {
+    const now = serverCpu()
+    return now === null || before === null ? null : now - before
+  }
   const floorEdits = edits(users, count, 'sdk')
+  const cpuBefore = serverCpu()
   const sdk = await timed(async () => {
     for (const edit of floorEdits) await seam.acs.users.update(edit)
   })
+  const sdkServerMs = cpuSince(cpuBefore)
   ctx.log(`${label}: raw SDK sent ${count} updates in ${round(sdk.ms)} ms`)
 
   const appEdits = edits(users, count, 'app')
@@ -63,11 +73,15 @@ async function measure(ctx, harness, count, label) {
     await cdp.send('Profiler.enable')
     await cdp.send('Profiler.start')
   }
-  const app = await page.evaluate((options) => window.keyholderBench.replay(options), {
-    db: `${DB}-${label.replace(/\W+/g, '-')}`,
+  const db = `${DB}-${label.replace(/\W+/g, '-')}`
+  await page.evaluate((options) => window.keyholderBench.prepareReplay(options), {
+    db,
     edits: appEdits,
     systems: (await demoSystems(seam)).map((s) => s.acs_system_id),
   })
+  const appCpuBefore = serverCpu()
+  const app = await page.evaluate((options) => window.keyholderBench.replay(options), { db })
+  const appServerMs = cpuSince(appCpuBefore)
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop')
     const { writeFileSync } = await import('node:fs')
@@ -78,12 +92,24 @@ async function measure(ctx, harness, count, label) {
   for (const [channel, { count: n, ms }] of Object.entries(app.calls)) {
     ctx.log(`${label}: ${n} × ${channel}, ${(ms / n).toFixed(1)} ms each on average`)
   }
+  const requests = Object.values(app.calls).reduce((sum, c) => sum + c.count, 0)
+  const server =
+    sdkServerMs === null || appServerMs === null
+      ? null
+      : { sdk_ms: sdkServerMs, sdk_requests: count, app_ms: appServerMs, app_requests: requests }
+  if (server) {
+    ctx.log(
+      `${label}: the server's own CPU: ${server.sdk_ms} ms for the floor's ${count} requests, ` +
+        `${server.app_ms} ms for the app's ${requests}`,
+    )
+  }
 
   const wanted = new Map(appEdits.map((e) => [e.acs_user_id, e.full_name]))
   const wrong = (await allUsers(seam)).filter((u) => wanted.get(u.acs_user_id) !== u.full_name)
   if (wrong.length > 0) throw new Error(`${wrong.length} users do not show their last edit`)
 
   const row = judge(label, app.ms, { raw_sdk: sdk.ms }, TARGET)
+  if (server) row.notes = [`server CPU ${server.app_ms} ms for the app's ${requests} requests`]
   return {
     row,
     json: {
@@ -91,6 +117,7 @@ async function measure(ctx, harness, count, label) {
       users: users.length,
       app_ms: round(app.ms),
       raw_sdk_ms: round(sdk.ms),
+      ...(server && { server_cpu: server }),
       ratio: Number(row.ratio.toFixed(3)),
       target: TARGET,
       pass: row.pass,
