@@ -94,7 +94,7 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
 
   await importer.getByRole('button', { name: 'Queue 2 people' }).click()
   await poll(() => importer.count()).toBe(0)
-  await poll(() => page.getByText('2 people queued to be created.').count()).toBe(1)
+  await poll(() => page.getByText('2 people will be created.').count()).toBe(1)
   await poll(async () => (await serverUsers(seam)).length, { timeout: 20_000 }).toBe(before + 2)
   const imogen = (await serverUserByEmail(seam, 'imogen.goodrow@import.example'))!
   expect(imogen).toMatchObject({ full_name: 'Imogen Goodrow', phone_number: '+442079460001' })

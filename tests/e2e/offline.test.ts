@@ -169,6 +169,8 @@ test('edits made while cut off are pending, survive a reload and reach Seam on r
   )
 
   await queueEdits()
+  // Each confirmation says the edit waits for the connection.
+  await poll(() => page.getByText(/will be deleted once back online\./).count()).toBe(1)
   // Seven edits: the create, its phone, one email-and-phone change, suspend, add, remove, delete.
   await expectPending(7)
   await screenshot(page, 'ui-outbox-pending')

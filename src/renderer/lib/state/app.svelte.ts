@@ -223,13 +223,34 @@ export class AppState {
     try {
       const result = await this.sync.outbox.enqueue(edit)
       if (message) {
-        this.toast(message, result.entry && !result.cancelled ? { undoEntry: result.entry.id } : {})
+        this.toast(
+          this.#whenSent(message),
+          result.entry && !result.cancelled ? { undoEntry: result.entry.id } : {},
+        )
       }
       return result
     } catch (cause) {
       this.toast(explain(cause).detail, { kind: 'error' })
       return null
     }
+  }
+
+  /**
+   * A confirmation of an edit ("… will be suspended."), saying when it reaches Seam if that is
+   * not straight away.
+   */
+  #whenSent(message: string): string {
+    const until: Partial<Record<ConnectivityState['state'], string>> = {
+      offline: ' once back online.',
+      unauthorized: ' once Seam accepts the key again.',
+    }
+    const when = until[this.connectivity.state]
+    return when ? message.replace(/\.$/, when) : message
+  }
+
+  /** Tells the person that `count` imported people are on their way to Seam. */
+  imported(count: number): void {
+    this.toast(this.#whenSent(`${count} ${count === 1 ? 'person' : 'people'} will be created.`))
   }
 
   async undo(entryId: string): Promise<void> {
