@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { unwrap } from '../../src/shared/errors'
 import type { Api } from '../../src/renderer/lib/sync/api'
 import { changedSinceLastSync, pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
+import { SyncEngine } from '../../src/renderer/lib/sync/engine'
 import type { SyncProgress } from '../../src/renderer/lib/sync/pull'
 import { describeStorageError, usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { openClient, startRig, type OfflineRig } from '../support/offline'
@@ -115,6 +116,24 @@ test('acs_user events say whether anything was created or deleted since the last
   await pullUsers(client.db, rig.api, systemId, { eventsSeenUntil: check!.seenUntil })
   // Once listed, the change is remembered as seen.
   expect(await changed()).toBe(false)
+})
+
+test('after "Sync now" the changes it listed are seen: the next refresh lists nothing again', async () => {
+  const client = openClient(rig.api)
+  const engine = new SyncEngine(client.db, { ...rig.api, on: () => () => undefined })
+  const listed: string[] = []
+  engine.onSynced((id) => listed.push(id))
+  await engine.syncNow()
+  await rig.seam.acs.users.create({ acs_system_id: systemId, full_name: 'Late Arrival' })
+  const changed = async () => (await changedSinceLastSync(client.db, rig.api, systemId))?.changed
+  expect(await changed()).toBe(true)
+
+  await engine.syncNow()
+  expect(await changed()).toBe(false)
+  expect(listed.filter((id) => id === systemId)).toHaveLength(2)
+  expect((await usersOfSystem(client.db, systemId).toArray()).map((u) => u.full_name)).toContain(
+    'Late Arrival',
+  )
 })
 
 test('storage failures are put in words a person can act on', () => {

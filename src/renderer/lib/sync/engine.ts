@@ -115,7 +115,7 @@ export class SyncEngine {
 
   /** Full listing of every system now (the "Sync now" button). */
   syncNow(): Promise<void> {
-    return this.#pull(() => ({}))
+    return this.#pull((acs_system_id) => this.#fullListing(acs_system_id))
   }
 
   /** Lists only systems that changed (by events) or whose last full listing is old. */
@@ -124,11 +124,21 @@ export class SyncEngine {
     return this.#pull(async (acs_system_id) => {
       const state = await this.#db.sync_state.get(acs_system_id)
       const age = state?.last_synced_at ? Date.now() - Date.parse(state.last_synced_at) : Infinity
-      if (age > this.#options.fullSyncMaxAgeMs) return {}
+      if (age > this.#options.fullSyncMaxAgeMs) return this.#fullListing(acs_system_id)
       const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
       if (!events) return {}
       return events.changed && { eventsSeenUntil: events.seenUntil }
     })
+  }
+
+  /**
+   * A listing whatever the events say. The newest event before it begins is looked up first:
+   * once the listing completes that change is in the cache, and the next refresh does not
+   * list the system again for it.
+   */
+  async #fullListing(acs_system_id: string): Promise<PullPlan> {
+    const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
+    return events ? { eventsSeenUntil: events.seenUntil } : {}
   }
 
   /** Lists each system `plan` asks for (false: skip it), one after the other. */
