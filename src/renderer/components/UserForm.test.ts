@@ -101,6 +101,13 @@ describe('creating a person', () => {
     await create().click()
     expect(oncreate).not.toHaveBeenCalled()
 
+    // Letters are pointed out, not dropped (which would save a shorter, wrong number).
+    await phone().fill('07700 900abc')
+    await field('Full name').click()
+    await expect.element(phone()).toHaveAccessibleDescription(/only digits, spaces and/)
+    await create().click()
+    expect(oncreate).not.toHaveBeenCalled()
+
     await phone().fill('+1 312 555 0199')
     await create().click()
     await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
@@ -224,6 +231,24 @@ describe('editing a person', () => {
     await save.click()
     await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
     expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'd.scully@example.com' })
+  })
+
+  test('a saved number is shown as people write it, in its own country, and kept if untouched', async () => {
+    const { onupdate, onclose } = render({
+      mode: 'edit',
+      initial: { ...dana, phone_number: '+4915179946597' },
+    })
+    await expect.element(phone()).toHaveValue('+49 1517 9946597')
+    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('DE')
+    // Retyped the local German way, it stays the same number: nothing to save.
+    await phone().fill('01517 9946597')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect.element(page.getByRole('status')).toHaveTextContent('Nothing has changed yet.')
+    expect(onupdate).not.toHaveBeenCalled()
+    // Nothing was really changed, so closing does not ask.
+    await phone().fill('+49 1517 9946597')
+    await userEvent.keyboard('{Escape}')
+    await vi.waitFor(() => expect(onclose).toHaveBeenCalledTimes(1))
   })
 
   test('an email cannot be emptied (Seam cannot remove one): said, not sent', async () => {

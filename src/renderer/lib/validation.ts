@@ -45,12 +45,17 @@ export interface PhoneResult {
  * default country for numbers without a country code.
  */
 export function parsePhone(text: string, defaultCountry: CountryCode): PhoneResult | null {
+  // Letters are not dropped quietly ("07700 900abc" would be saved as a shorter number).
+  if (!PHONE_CHARACTERS.test(text)) return null
   const parsed = parsePhoneNumberFromString(text.trim(), defaultCountry)
   // "Possible" (the right length for the country), not "valid": number ranges are opened faster
   // than any library's tables follow, and a technician must be able to type a brand-new number.
   if (!parsed?.isPossible()) return null
   return { e164: parsed.number, formatted: parsed.formatInternational(), country: parsed.country }
 }
+
+/** What people write phone numbers with: digits, spaces, + ( ) - . / */
+const PHONE_CHARACTERS = /^[\d\s+().\-/]*$/
 
 /** Countries whose English name takes "the" in a sentence. */
 const WITH_THE = new Set(
@@ -106,7 +111,10 @@ export function validateDraft(draft: UserDraft, options: ValidationOptions): Val
   let phone: PhoneResult | null = null
   if (draft.phone_number.trim()) {
     phone = parsePhone(draft.phone_number, options.defaultCountry)
-    if (!phone) {
+    if (!PHONE_CHARACTERS.test(draft.phone_number)) {
+      errors.phone_number =
+        'A phone number has only digits, spaces and + ( ) -, e.g. +44 20 7183 8750.'
+    } else if (!phone) {
       errors.phone_number = `This is not a valid phone number for ${countryName(options.defaultCountry)}. Include the country code for other countries, e.g. +44 20 7183 8750.`
     }
   }
