@@ -233,15 +233,17 @@ describe('editing a person', () => {
     expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'd.scully@example.com' })
   })
 
-  test('a saved number is shown as people write it, in its own country, and kept if untouched', async () => {
+  test('a saved number is shown as people write it, with its country code, and kept if untouched', async () => {
     const { onupdate, onclose } = render({
       mode: 'edit',
       initial: { ...dana, phone_number: '+4915179946597' },
     })
     await expect.element(phone()).toHaveValue('+49 1517 9946597')
-    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('DE')
-    // Retyped the local German way, it stays the same number: nothing to save.
-    await phone().fill('01517 9946597')
+    // Local numbers are still read in the building's country; this one keeps its own code.
+    await expect.element(page.getByRole('combobox', { name: 'Phone country' })).toHaveValue('GB')
+    await expect.element(phone()).toHaveAccessibleDescription(/Will be saved as \+49 1517 9946597/)
+    // Written another way, it stays the same number: nothing to save.
+    await phone().fill('+49 (0)1517 9946597')
     await page.getByRole('button', { name: 'Save changes' }).click()
     await expect.element(page.getByRole('status')).toHaveTextContent('Nothing has changed yet.')
     expect(onupdate).not.toHaveBeenCalled()
