@@ -263,9 +263,21 @@ test('undo a queued edit before it is sent (offline, so it cannot have gone)', a
   try {
     const panel = await openPerson(page, name)
     await panel.getByRole('button', { name: 'Suspend', exact: true }).click()
-    await confirm(page, `Suspend ${name}?`, ['until you unsuspend them'], 'Suspend')
+    // Offline, the confirmation and then the panel say that nothing changes at the doors yet.
+    await confirm(
+      page,
+      `Suspend ${name}?`,
+      [
+        'until you unsuspend them',
+        'You are offline: this only happens once Keyholder is back online',
+      ],
+      'Suspend',
+    )
     await poll(() => queueSummary(page)).toBe('1 queued · 0 failed · 0 to decide')
     await poll(() => panel.getByText('Not sent yet').count()).toBe(1)
+    expect(await panel.textContent()).toContain(
+      'To be suspended — until this reaches Seam they can still open their doors',
+    )
 
     await panel.getByRole('button', { name: `Undo: Suspend ${name}` }).click()
     await poll(() => page.getByText('Undone: the edit was removed from the queue.').count()).toBe(1)
