@@ -161,4 +161,14 @@ test('the detail explains errors, warnings and pending changes, and what to do',
     expect(said).toContain(text.explanation)
     expect(said).toContain(`What to do: ${text.next_step}`)
   }
+
+  // A Latch resident is changed in Latch Mission Control: the actions say so instead of acting.
+  const resident = everyone.find((u) =>
+    u.warnings.some((w) => w.warning_code === 'latch_resident_user'),
+  )!
+  const panel = await openPerson(page, resident.full_name!)
+  await poll(() => panel.getByText('are made in Latch Mission Control, not here.').count()).toBe(1)
+  for (const action of ['Edit', 'Suspend', 'Revoke all access', 'Delete']) {
+    expect(await panel.getByRole('button', { name: action, exact: true }).isDisabled()).toBe(true)
+  }
 })
