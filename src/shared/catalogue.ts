@@ -67,7 +67,7 @@ export const errorCodes: Record<ErrorCode, CodeExplanation> = {
   failed_to_delete_on_acs_system: {
     title: 'Could not be removed from the door system',
     explanation:
-      'The door system still has this person even though they were deleted here. Their cards, codes or mobile keys may still open doors.',
+      'Someone asked for this person to be deleted (here, in Seam or in another app), but the door system did not remove them. Their cards, codes or mobile keys may still open doors.',
     next_step: `If they must lose access now, ask a technician to remove them in the door system's own software. Then ${ESCALATE}.`,
     severity: 'error',
   },
@@ -101,7 +101,7 @@ export const warningCodes: Record<WarningCode, CodeExplanation> = {
     explanation:
       'The door system knows this person but will not let them in at the moment, for example because their dates have not begun or are over, it has no room for more active people, or they were switched off there. This is different from being suspended in Keyholder.',
     next_step:
-      "Read the message below for the exact reason. Fix the access dates if they are wrong; otherwise ask the door system's administrator to make them active again.",
+      "Check their access dates and fix them if they are wrong (Seam's message below may say more). Otherwise ask the door system's administrator to make them active again.",
     severity: 'warning',
   },
   unknown_issue_with_acs_user: {
