@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest'
 import type { AcsUser } from '../../shared/domain'
 import type { OutboxEntry } from './sync/outbox-types'
-import { defaultQuery, searchTerms, settledTargets, UsersIndex, type Query } from './users-index'
+import {
+  defaultQuery,
+  matchesTerms,
+  searchTerms,
+  settledTargets,
+  UsersIndex,
+  type Query,
+} from './users-index'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 
@@ -104,6 +111,7 @@ describe('the users index', () => {
       user(1, { full_name: 'Ada', phone_number: '+442079460456' }),
       user(2, { full_name: 'Ben', phone_number: '+447700900123' }),
       user(3, { full_name: 'Cy', phone_number: '+12125550199' }),
+      user(4, { full_name: 'Dee', phone_number: '+13125440199' }),
     ])
     const ids = (text: string) => london.search(q({ text })).map((r) => r.id)
     expect(ids('020 7946 0456')).toEqual(['u00001'])
@@ -113,6 +121,10 @@ describe('the users index', () => {
     expect(ids('(212) 555-0199')).toEqual(['u00003'])
     expect(ids('1 212 555 0199')).toEqual(['u00003'])
     expect(ids('+44 (0)20 7946 0456')).toEqual(['u00001'])
+    // A country code is the start of the number, not any 44 in a number or an ID.
+    expect(ids('+44').sort()).toEqual(['u00001', 'u00002'])
+    expect(ids('0044').sort()).toEqual(['u00001', 'u00002'])
+    expect(ids('544 0199')).toEqual(['u00004'])
     // Typed one key at a time: every prefix still finds the person (narrowing stays right).
     const typed = '020 7946 0456'
     for (let end = 1; end <= typed.length; end++)
@@ -228,7 +240,7 @@ test('a large index finds exactly what a plain look at every row finds, however 
   const plain = (text: string, patch: Partial<Query> = {}) =>
     everyone
       .filter((row) => patch.suspended == null || row.suspended === patch.suspended)
-      .filter((row) => searchTerms(text).some((way) => way.every((word) => row.hay.includes(word))))
+      .filter((row) => matchesTerms(row, searchTerms(text)))
       .map((row) => row.id)
   const queries = [
     'ann',

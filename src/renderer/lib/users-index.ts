@@ -33,6 +33,8 @@ export interface UserRow {
   created: string
   /** Lower-cased name, email, phone (also digits only), ids: what search looks in. */
   hay: string
+  /** The phone number's digits (with the country code), for phone-like queries. */
+  phoneDigits: string
 }
 
 export type SortKey = 'name' | 'email' | 'phone' | 'status' | 'problems' | 'schedule' | 'created'
@@ -107,6 +109,7 @@ export function toRow(user: AcsUser, entries: OutboxEntry[] = [], now = Date.now
     pendingCreate: view.pending_create,
     schedule: scheduleState(view, now),
     created: view.created_at,
+    phoneDigits: phone.replace(/\D/g, ''),
     hay: [
       name,
       view.email_address,
@@ -134,20 +137,39 @@ const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
 }
 
 /**
- * What to look for: one or more ways to read the query, each a list of words that must all be
- * found; a row matches if any way matches. A query that looks like a phone number, written as
- * people write them ("020 7946 0456", "(212) 555-0199", "+44 (0)20 79", "0044 20"), is also
- * read as its digits without the leading zeros of a trunk or international prefix: what the
- * stored E.164 number contains, whichever country it is from.
+ * What to look for. Every word must be found somewhere in a person's search string (name,
+ * email, phone, ids). A query that looks like a phone number, written as people write them
+ * ("020 7946 0456", "(212) 555-0199", "+44 (0)20 79", "0044 20"), also finds people whose phone
+ * number holds its digits: without the leading zeros of a trunk prefix anywhere in the number,
+ * and from the start of the number when the query begins with a country code ("+44", "0044"),
+ * so "+44" does not find every number or ID with a 44 in it.
  */
-export function searchTerms(text: string): string[][] {
+export interface SearchTerms {
+  words: string[]
+  phone: { digits: string; fromStart: boolean } | null
+}
+
+export function searchTerms(text: string): SearchTerms {
   const lower = text.trim().toLowerCase()
   const words = lower.split(/\s+/).filter(Boolean)
-  if (!/^\+?[\d\s().-]+$/.test(lower)) return [words]
+  if (!/^\+?[\d\s().-]+$/.test(lower)) return { words, phone: null }
+  const fromStart = /^(\+|00)/.test(lower)
   const digits = lower.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^0+/, '')
-  return digits && words.length && (words.length > 1 || words[0] !== digits)
-    ? [words, [digits]]
-    : [words]
+  return { words, phone: digits ? { digits, fromStart } : null }
+}
+
+/** Whether a row matches the terms. */
+export function matchesTerms(row: UserRow, terms: SearchTerms): boolean {
+  return (
+    terms.words.every((word) => row.hay.includes(word)) ||
+    (terms.phone !== null && matchesPhone(row, terms.phone))
+  )
+}
+
+function matchesPhone(row: UserRow, phone: NonNullable<SearchTerms['phone']>): boolean {
+  return phone.fromStart
+    ? row.phoneDigits.startsWith(phone.digits)
+    : row.phoneDigits.includes(phone.digits)
 }
 
 /** Narrowing a result this small row by row is quicker than a pass over the haystack. */
@@ -209,8 +231,19 @@ class Haystack {
 }
 
 /** True when every row matching `now` surely matched `before` (so the old result can be narrowed). */
-const narrows = (before: string[][], now: string[][]) =>
-  now.every((way) => before.some((old) => old.every((t) => way.some((w) => w.includes(t)))))
+function narrows(before: SearchTerms, now: SearchTerms): boolean {
+  // Every word before is inside a word now (or inside the digits now: they are in the search
+  // string too), and a phone match now was one before.
+  const wordsHold = (words: string[]) =>
+    before.words.every((old) => words.some((w) => w.includes(old)))
+  const phoneHolds = (phone: NonNullable<SearchTerms['phone']>) =>
+    wordsHold([phone.digits]) ||
+    (before.phone !== null &&
+      (before.phone.fromStart
+        ? phone.fromStart && phone.digits.startsWith(before.phone.digits)
+        : phone.digits.includes(before.phone.digits)))
+  return wordsHold(now.words) && (now.phone === null || phoneHolds(now.phone))
+}
 
 export class UsersIndex {
   /** Server copies, by id. */
@@ -220,7 +253,7 @@ export class UsersIndex {
   #rows = new Map<string, UserRow>()
   #sorted: { key: string; rows: UserRow[]; compare: (a: UserRow, b: UserRow) => number } | null =
     null
-  #last: { query: Query; terms: string[][]; version: number; results: UserRow[] } | null = null
+  #last: { query: Query; terms: SearchTerms; version: number; results: UserRow[] } | null = null
   #haystack: Haystack | null = null
   #version = 0
 
@@ -303,7 +336,7 @@ export class UsersIndex {
       descending: query.descending,
     })
     const results =
-      terms[0]!.length > 0 && !(narrowing && last.results.length <= SCAN_LIMIT)
+      terms.words.length > 0 && !(narrowing && last.results.length <= SCAN_LIMIT)
         ? this.#find(query, terms, filtered)
         : this.#scan(
             narrowing ? last.results : this.#ordered(query.sort, query.descending),
@@ -330,42 +363,46 @@ export class UsersIndex {
     return this.#haystack
   }
 
-  /** Matches found through the haystack: the longest word of each way first, then the rest. */
-  #find(query: Query, terms: string[][], filtered: boolean): UserRow[] {
+  /** Matches found through the haystack: its longest word (or the digits) first, then the rest. */
+  #find(query: Query, terms: SearchTerms, filtered: boolean): UserRow[] {
     const haystack = this.#haystackFor(query.sort, query.descending)
     const { rows } = haystack
-    const found = terms.length > 1 ? new Uint8Array(rows.length) : null
+    const { words, phone } = terms
+    const found = phone ? new Uint8Array(rows.length) : null
     const results: UserRow[] = []
-    for (const way of terms) {
-      const [longest, ...rest] = [...way].sort((a, b) => b.length - a.length)
-      haystack.forEachRowWith(longest!, (i) => {
-        const row = rows[i]!
-        if (filtered && !matchesFilters(row, query)) return
-        if (rest.length > 0 && !rest.every((word) => row.hay.includes(word))) return
-        if (found) found[i] = 1
-        else results.push(row)
-      })
-    }
-    if (found) for (let i = 0; i < rows.length; i++) if (found[i]) results.push(rows[i]!)
+    const [longest, ...rest] = [...words].sort((a, b) => b.length - a.length)
+    haystack.forEachRowWith(longest!, (i) => {
+      const row = rows[i]!
+      if (filtered && !matchesFilters(row, query)) return
+      if (rest.length > 0 && !rest.every((word) => row.hay.includes(word))) return
+      if (found) found[i] = 1
+      else results.push(row)
+    })
+    if (!found || !phone) return results
+    // The digits are in the search string too: the haystack finds every candidate.
+    haystack.forEachRowWith(phone.digits, (i) => {
+      const row = rows[i]!
+      if (filtered && !matchesFilters(row, query)) return
+      if (matchesPhone(row, phone)) found[i] = 1
+    })
+    for (let i = 0; i < rows.length; i++) if (found[i]) results.push(rows[i]!)
     return results
   }
 
   /** Matches found by looking at each row of `source` in turn. */
-  #scan(source: UserRow[], query: Query, terms: string[][], filtered: boolean): UserRow[] {
-    const [words = [], ...otherWays] = terms
-    const [first, ...more] = words
-    const hasOtherWays = otherWays.length > 0
+  #scan(source: UserRow[], query: Query, terms: SearchTerms, filtered: boolean): UserRow[] {
+    const [first, ...more] = terms.words
+    const phone = terms.phone
     const results: UserRow[] = []
     for (let i = 0; i < source.length; i++) {
       const row = source[i]!
       if (filtered && !matchesFilters(row, query)) continue
       const hay = row.hay
       if (
-        (first === undefined || hay.includes(first)) &&
-        (more.length === 0 || more.every((term) => hay.includes(term)))
+        ((first === undefined || hay.includes(first)) &&
+          (more.length === 0 || more.every((term) => hay.includes(term)))) ||
+        (phone !== null && matchesPhone(row, phone))
       ) {
-        results.push(row)
-      } else if (hasOtherWays && otherWays.some((way) => way.every((t) => hay.includes(t)))) {
         results.push(row)
       }
     }
