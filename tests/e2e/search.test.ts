@@ -49,6 +49,8 @@ test('typing in the search box narrows the table', async () => {
   const target = everyone.find((u) => u.full_name && u.email_address)!
   await search(page, target.full_name!)
   await poll(() => peopleShown(page)).toBe(1)
+  const count = await page.getByRole('main').getByRole('status').first().textContent()
+  expect(count?.replace(/\s+/g, ' ')).toContain(`1 person matches “${target.full_name}”`)
   expect(await namesShown()).toEqual([target.full_name])
   expect(await personRows(page).first().textContent()).toContain(target.email_address)
 

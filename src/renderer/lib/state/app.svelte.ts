@@ -145,7 +145,9 @@ export class AppState {
               ? `Queued edits were sent, but ${needAttention} need${needAttention === 1 ? 's' : ''} your attention: see Queued edits.`
               : handled === 1
                 ? 'The queued edit was sent to Seam.'
-                : `All ${handled} queued edits were sent to Seam.`,
+                : handled === 2
+                  ? 'Both queued edits were sent to Seam.'
+                  : `All ${handled} queued edits were sent to Seam.`,
             { kind: needAttention ? 'error' : 'info' },
           ),
         ),
