@@ -127,6 +127,13 @@ test('keyboard: Ctrl+F searches, Ctrl+N adds, arrows and Enter open a person', a
   await poll(() => form.count()).toBe(1)
   await page.keyboard.press('Escape')
   await poll(() => form.count()).toBe(0)
+  // A dialog closed with Escape gives the focus back to where the person was.
+  await searchBox(page).focus()
+  await page.keyboard.press('Control+n')
+  await poll(() => form.count()).toBe(1)
+  await page.keyboard.press('Escape')
+  await poll(() => form.count()).toBe(0)
+  expect(await searchBox(page).evaluate((el) => el === document.activeElement)).toBe(true)
 
   // From the search box, ArrowDown goes into the table; two rows down and Enter opens the third.
   await searchBox(page).focus()
