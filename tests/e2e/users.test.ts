@@ -253,6 +253,9 @@ test('delete: asks first, then the person is gone from Seam and from the table',
   await poll(() => serverUser(seam, acs_user_id), { timeout: 20_000 }).toBeNull()
   await poll(() => queueSummary(page), { timeout: 20_000 }).toBe(SETTLED)
   await poll(() => personRow(page, name).count()).toBe(0)
+  // Their panel closes once Seam has confirmed it, with a word saying so.
+  await poll(() => details(page).count()).toBe(0)
+  await poll(() => page.getByText(`${name} was deleted.`).count()).toBe(1)
   await page.getByRole('searchbox', { name: 'Search users' }).fill('')
   await poll(() => peopleShown(page)).toBe(before - 1)
 })

@@ -402,6 +402,18 @@ export class AppState {
     const mapped = await this.#reread(db, index, targets)
     // Replaced meanwhile (another workspace, or the loaded index): that one is caught up anew.
     if (this.db !== db || this.#index !== index) return
+    // The person on show was just deleted, as asked here: their panel has nothing left to show.
+    const deleted = this.#indexedEntries.find(
+      (e) =>
+        e.op === 'delete' &&
+        e.target_id === this.selectedUserId &&
+        !entries.some((now) => now.id === e.id) &&
+        !index.row(e.target_id),
+    )
+    if (deleted) {
+      this.selectedUserId = null
+      this.toast(`${deleted.label} was deleted.`)
+    }
     this.#indexedEntries = entries
     for (const id of wanted) this.#rereadWanted.delete(id)
     const selected = mapped.find((m) => m.temp_id === this.selectedUserId)
