@@ -92,7 +92,7 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
   expect(await queueSummary(page)).toBe('0 queued · 0 failed · 0 to decide')
   expect(await serverUsers(seam)).toHaveLength(before)
 
-  await importer.getByRole('button', { name: 'Queue 2 people' }).click()
+  await importer.getByRole('button', { name: 'Create 2 people' }).click()
   await poll(() => importer.count()).toBe(0)
   await poll(() => page.getByText('2 people will be created.').count()).toBe(1)
   await poll(async () => (await serverUsers(seam)).length, { timeout: 20_000 }).toBe(before + 2)
