@@ -1,0 +1,96 @@
+/**
+ * Seam's errors, warnings and changes in progress for one person, in a real browser: the real
+ * component with the real catalogue of explanations.
+ */
+import { afterEach, expect, test } from 'vitest'
+import { page } from 'vitest/browser'
+import { flushSync, mount, unmount } from 'svelte'
+import type { AcsUser } from '../../shared/domain'
+import ProblemList from './ProblemList.svelte'
+
+const NOW = Date.parse('2026-03-10T12:00:00.000Z')
+const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString()
+
+function person(over: Partial<AcsUser>): AcsUser {
+  return {
+    acs_user_id: 'b8a1f6e2-0000-4000-8000-000000000001',
+    acs_system_id: 'sys-1',
+    workspace_id: 'ws-1',
+    connected_account_id: 'ca-1',
+    created_at: '2025-11-02T08:30:00.000Z',
+    display_name: 'Ada Lovelace',
+    full_name: 'Ada Lovelace',
+    is_suspended: false,
+    is_managed: true,
+    errors: [],
+    warnings: [],
+    pending_mutations: [],
+    ...over,
+  } as AcsUser
+}
+
+let mounted: { component: ReturnType<typeof mount>; target: HTMLElement } | undefined
+
+function render(user: AcsUser, now = NOW) {
+  const target = document.createElement('div')
+  document.body.append(target)
+  const component = mount(ProblemList, { target, props: { user, now } })
+  flushSync()
+  mounted = { component, target }
+}
+
+afterEach(async () => {
+  if (mounted) {
+    await unmount(mounted.component)
+    mounted.target.remove()
+    mounted = undefined
+  }
+})
+
+test('a change in progress for over an hour is said to be taking longer than usual', async () => {
+  render(
+    person({
+      pending_mutations: [
+        { mutation_code: 'creating', created_at: minutesAgo(95), message: 'Creating' },
+        { mutation_code: 'deleting', created_at: minutesAgo(5), message: 'Deleting' },
+      ] as AcsUser['pending_mutations'],
+    }),
+  )
+  const items = page.getByRole('listitem')
+  await expect.element(items.nth(0)).toMatchTextContent(/Being added to the door system/)
+  await expect.element(items.nth(0)).toMatchTextContent(/Taking longer than usual/)
+  await expect.element(items.nth(1)).toMatchTextContent(/Removal on its way/)
+  await expect.element(items.nth(1)).not.toMatchTextContent(/Taking longer than usual/)
+})
+
+test('errors and warnings are explained with what to do, and never called overdue', async () => {
+  render(
+    person({
+      errors: [
+        {
+          error_code: 'deleted_externally',
+          created_at: minutesAgo(600),
+          message: 'User no longer exists.',
+        },
+      ] as AcsUser['errors'],
+      warnings: [
+        {
+          warning_code: 'being_deleted',
+          created_at: minutesAgo(600),
+          message: 'Being deleted.',
+        },
+      ] as AcsUser['warnings'],
+    }),
+  )
+  await expect.element(page.getByRole('heading', { name: 'Needs attention' })).toBeVisible()
+  const items = page.getByRole('listitem')
+  await expect.element(items.nth(0)).toMatchTextContent(/Error:/)
+  await expect.element(items.nth(0)).toMatchTextContent(/What to do:/)
+  await expect.element(items.nth(1)).toMatchTextContent(/Warning:/)
+  expect(mounted?.target.textContent).not.toMatch(/Taking longer than usual/)
+})
+
+test('a person with nothing to report shows no section at all', () => {
+  render(person({}))
+  expect(mounted?.target.textContent?.trim()).toBe('')
+})
