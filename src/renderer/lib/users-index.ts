@@ -208,9 +208,12 @@ class Haystack {
     let row = 0
     let at = this.text.indexOf(word)
     while (at !== -1) {
-      // The row holding `at`: the last one starting at or before it.
+      // The row holding `at`: the last one starting at or before it. Common words match in
+      // row after row, so look a few rows ahead before searching the rest by halves.
       let lo = row
-      let hi = n
+      let hi = lo + 1
+      for (let step = 0; step < 4 && hi < n && starts[hi]! <= at; step++) lo = hi++
+      if (hi < n && starts[hi]! <= at) hi = n
       while (hi - lo > 1) {
         const mid = (lo + hi) >>> 1
         if (starts[mid]! <= at) lo = mid
@@ -368,7 +371,10 @@ export class UsersIndex {
     const haystack = this.#haystackFor(query.sort, query.descending)
     const { rows } = haystack
     const { words, phone } = terms
-    const found = phone ? new Uint8Array(rows.length) : null
+    // A phone match is surely a word match when every word lies inside the digits (as in
+    // "4915"): the row's search string holds its phone digits. Then one pass finds them all.
+    const extra = phone && !words.every((word) => phone.digits.includes(word)) ? phone : null
+    const found = extra ? new Uint8Array(rows.length) : null
     const results: UserRow[] = []
     const [longest, ...rest] = [...words].sort((a, b) => b.length - a.length)
     haystack.forEachRowWith(longest!, (i) => {
@@ -378,12 +384,12 @@ export class UsersIndex {
       if (found) found[i] = 1
       else results.push(row)
     })
-    if (!found || !phone) return results
+    if (!found || !extra) return results
     // The digits are in the search string too: the haystack finds every candidate.
-    haystack.forEachRowWith(phone.digits, (i) => {
+    haystack.forEachRowWith(extra.digits, (i) => {
       const row = rows[i]!
       if (filtered && !matchesFilters(row, query)) return
-      if (matchesPhone(row, phone)) found[i] = 1
+      if (matchesPhone(row, extra)) found[i] = 1
     })
     for (let i = 0; i < rows.length; i++) if (found[i]) results.push(rows[i]!)
     return results
