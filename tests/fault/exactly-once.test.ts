@@ -29,6 +29,8 @@ describe('exactly once through a faulty network', () => {
   let proxy: FaultProxy
   let faultRate = 0
   let mode: 'random' | 'unauthorized' | 'invalid' = 'random'
+  /** What the server refuses as invalid input while `mode` is 'invalid'. */
+  let invalidPath = '/acs/users/update'
   const random = prng(SEED)
 
   beforeAll(async () => {
@@ -37,7 +39,7 @@ describe('exactly once through a faulty network', () => {
       endpoint: async (sandbox) => {
         proxy = await startFaultProxy(sandbox.endpoint, (path): Fault => {
           if (mode === 'unauthorized') return { kind: 'status', status: 401 }
-          if (mode === 'invalid' && path.startsWith('/acs/users/update')) {
+          if (mode === 'invalid' && path.startsWith(invalidPath)) {
             return {
               kind: 'status',
               status: 400,
@@ -235,6 +237,87 @@ describe('exactly once through a faulty network', () => {
     await client.outbox.retry(entry!.id)
     await replayUntilSettled(client)
     expect(await client.db.outbox.count()).toBe(0)
+    await client.replayer.stop()
+  })
+
+  test('a corrected failed update keeps its other fields and its turn before later edits', async () => {
+    faultRate = 0
+    const client = openClient(rig.api)
+    await pullAll(client, rig.api)
+    const user = (await client.db.acs_users.limit(4).toArray())[3]!
+    mode = 'invalid'
+    invalidPath = '/acs/users/update'
+    const { entry } = await client.outbox.enqueue({
+      op: 'update',
+      target_id: user.acs_user_id,
+      params: { full_name: 'Corrected Person', email_address: 'refused@example.com' },
+    })
+    await replayUntilSettled(client)
+    expect((await client.db.outbox.get(entry!.id))?.status).toBe('failed')
+    // Behind the failed edit, another waits its turn.
+    await client.outbox.enqueue({ op: 'suspend', target_id: user.acs_user_id })
+    mode = 'random'
+    expect(
+      await client.outbox.amend(entry!.id, {
+        op: 'update',
+        params: { email_address: 'accepted@example.com' },
+      }),
+    ).toBe(true)
+    await replayUntilSettled(client)
+    expect(await client.db.outbox.count()).toBe(0)
+    const server = await rig.seam.acs.users.get({ acs_user_id: user.acs_user_id })
+    expect(server).toMatchObject({
+      full_name: 'Corrected Person',
+      email_address: 'accepted@example.com',
+      is_suspended: true,
+    })
+    // Only a failed edit can be corrected: this one is gone.
+    expect(
+      await client.outbox.amend(entry!.id, { op: 'update', params: { full_name: 'Too late' } }),
+    ).toBe(false)
+    await client.replayer.stop()
+  })
+
+  test('a corrected failed create keeps its temporary id and the edits queued after it', async () => {
+    faultRate = 0
+    const client = openClient(rig.api)
+    await pullAll(client, rig.api)
+    const systemId = (await client.db.acs_systems.orderBy('_order').first())!.acs_system_id
+    const group = unwrap(
+      await rig.api.invoke('access_groups.list', { acs_system_id: systemId }),
+    )[0]!
+    mode = 'invalid'
+    invalidPath = '/acs/users/create'
+    const created = await client.outbox.enqueue({
+      op: 'create',
+      params: { acs_system_id: systemId, full_name: 'Fixed Later', email_address: 'bad@example' },
+    })
+    await replayUntilSettled(client)
+    expect((await client.db.outbox.get(created.entry!.id))?.status).toBe('failed')
+    await client.outbox.enqueue({
+      op: 'add_to_access_group',
+      target_id: created.target_id,
+      params: { acs_access_group_id: group.acs_access_group_id },
+    })
+    mode = 'random'
+    invalidPath = '/acs/users/update'
+    await client.outbox.amend(created.entry!.id, {
+      op: 'create',
+      params: {
+        acs_system_id: systemId,
+        full_name: 'Fixed Later',
+        email_address: 'fixed.later@example.com',
+      },
+    })
+    await replayUntilSettled(client)
+    expect(await client.db.outbox.count()).toBe(0)
+    const everyone = await rig.seam
+      .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 100 }))
+      .flattenToArray()
+    const matches = everyone.filter((u) => u.full_name === 'Fixed Later')
+    expect(matches.map((u) => u.email_address)).toEqual(['fixed.later@example.com'])
+    const groups = await rig.seam.acs.accessGroups.list({ acs_user_id: matches[0]!.acs_user_id })
+    expect(groups.map((g) => g.acs_access_group_id)).toContain(group.acs_access_group_id)
     await client.replayer.stop()
   })
 })

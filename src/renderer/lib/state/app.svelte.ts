@@ -10,7 +10,7 @@ import { refreshGroups } from '../db/details'
 import { databaseName, loadFirstUsers, loadSystemUsers, loadUsers } from '../db/load'
 import { KeyholderDb, type CachedSystem, type IdMapping, type SyncState } from '../db/schema'
 import { SyncEngine, type EngineStatus } from '../sync/engine'
-import type { Edit, EnqueueResult, OutboxCounts } from '../sync/outbox'
+import type { AmendEdit, Edit, EnqueueResult, OutboxCounts } from '../sync/outbox'
 import type { OutboxEntry } from '../sync/outbox-types'
 import {
   settledTargets,
@@ -234,6 +234,23 @@ export class AppState {
     } catch (cause) {
       this.toast(explain(cause).detail, { kind: 'error' })
       return null
+    }
+  }
+
+  /** Corrects a failed edit and queues it again; says so, or why it could not. */
+  async amend(entryId: string, correction: AmendEdit): Promise<boolean> {
+    try {
+      const amended = (await this.sync?.outbox.amend(entryId, correction)) ?? false
+      this.toast(
+        amended
+          ? this.#whenSent('The corrected edit will be sent.')
+          : 'That edit is no longer waiting to be corrected: see Queued edits.',
+        amended ? {} : { kind: 'error' },
+      )
+      return amended
+    } catch (cause) {
+      this.toast(explain(cause).detail, { kind: 'error' })
+      return false
     }
   }
 

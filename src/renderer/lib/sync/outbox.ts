@@ -18,6 +18,10 @@ export type Edit =
       params: { acs_access_group_id: string }
     }
 
+/** A correction of a failed edit: a whole new create, or the fields of an update to change. */
+export type AmendEdit =
+  { op: 'create'; params: CreateUserInput } | { op: 'update'; params: UserChanges }
+
 export interface EnqueueResult {
   target_id: string
   /** The entry now holding this edit (a merged update returns the entry it merged into). */
@@ -183,6 +187,41 @@ export class Outbox {
       }
     })
     this.notify()
+  }
+
+  /**
+   * Corrects a failed create or update in place and queues it again. It keeps its place in its
+   * user's queue: the edits made after it still wait behind it, and a create keeps its
+   * temporary id. An update keeps the fields it had, with `correction` laid over them. False
+   * when the entry is no longer a failed edit of that kind (sent, discarded or retried).
+   */
+  async amend(id: string, correction: AmendEdit): Promise<boolean> {
+    const db = this.#db
+    const amended = await db.transaction('rw', [db.outbox, db.acs_users, db.id_map], async () => {
+      const entry = await db.outbox.get(id)
+      if (!entry || entry.status !== 'failed' || entry.op !== correction.op) return false
+      const again = { status: 'queued', next_attempt_at: 0, failures: 0, last_error: null } as const
+      if (correction.op === 'create') {
+        const { acs_system_id, full_name } = correction.params
+        // The person may have moved the new user to another system: their later edits go too.
+        await db.outbox
+          .where('target_id')
+          .equals(entry.target_id)
+          .modify((e) => void (e.acs_system_id = acs_system_id))
+        await db.outbox.update(id, { ...again, params: correction.params, label: full_name })
+        return true
+      }
+      // Fields new to the edit get the values the person saw: Seam's copy with the edits
+      // queued before this one laid over it.
+      const earlier = (await this.#entriesFor(entry.target_id)).filter((e) => e.id < id)
+      const seen = applyPending(await this.#serverCopy(entry.target_id), earlier)
+      const params = { ...entry.params, ...correction.params }
+      const base = { ...baseOf(seen, correction.params), ...entry.base }
+      await db.outbox.update(id, { ...again, params, base })
+      return true
+    })
+    this.notify()
+    return amended
   }
 
   /** Undo is only possible while the edit has not been handed to the network. */
