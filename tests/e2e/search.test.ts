@@ -149,6 +149,17 @@ test('keyboard: Ctrl+F searches, Ctrl+N adds, arrows and Enter open a person', a
   const row = personRows(page).nth(2)
   expect(await row.getAttribute('aria-selected')).toBe('true')
   expect(await grid(page).getAttribute('aria-activedescendant')).toBe(await row.getAttribute('id'))
+
+  // Enter on a column's sort button sorts by that column; it does not open the active person.
+  await page.getByRole('button', { name: 'Close user details' }).click()
+  await poll(() => details(page).count()).toBe(0)
+  await page.getByRole('button', { name: 'Email', exact: true }).focus()
+  await page.keyboard.press('Enter')
+  await poll(() =>
+    page.getByRole('columnheader', { name: 'Email' }).getAttribute('aria-sort'),
+  ).toBe('ascending')
+  expect(await details(page).count()).toBe(0)
+  await page.getByRole('button', { name: 'Name', exact: true }).click()
 })
 
 test('the detail explains errors, warnings and pending changes, and what to do', async () => {
