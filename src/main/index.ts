@@ -3,7 +3,7 @@
  * runs identically in the browser harness; this file adds only the window, its security and
  * the Electron transport.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron'
 import Store from 'electron-store'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,19 +11,15 @@ import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { IPC_INVOKE, ipcEventChannel } from '../shared/ipc-names'
 import { startSandbox } from './sandbox'
 import { createServices, type Services } from './services'
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl } from './app-origin'
+import { applicationMenu } from './menu'
 import { createVault } from './vault'
 import { electronCipher } from './vault/electron-cipher'
 
-/**
- * The renderer is served from `app://keyholder/`, never `file://`: IndexedDB is per origin,
- * so this origin must stay the same in every release or every user's cache would vanish.
- */
-const SCHEME = 'app'
-const ORIGIN = `${SCHEME}://keyholder`
 const rendererDir = join(__dirname, '../renderer')
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
 if (!app.requestSingleInstanceLock()) {
@@ -50,6 +46,7 @@ function start(): void {
     version: app.getVersion(),
     startSandbox: () => startSandbox({ port: 0 }),
   })
+  Menu.setApplicationMenu(applicationMenu(process.platform))
   serveRenderer()
   lockDownSessions()
   wireIpc(services)
@@ -60,12 +57,12 @@ function start(): void {
 }
 
 function serveRenderer(): void {
-  protocol.handle(SCHEME, async (request) => {
+  protocol.handle(APP_SCHEME, async (request) => {
     const { host, pathname } = new URL(request.url)
     const file = normalize(
       join(rendererDir, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)),
     )
-    if (host !== 'keyholder' || !file.startsWith(rendererDir + sep)) {
+    if (host !== APP_HOST || !file.startsWith(rendererDir + sep)) {
       return new Response('Not found', { status: 404 })
     }
     const response = await net.fetch(pathToFileURL(file).toString())
@@ -85,7 +82,7 @@ function lockDownSessions(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
     contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== ORIGIN) event.preventDefault()
+      if (!isAppUrl(url)) event.preventDefault()
     })
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
@@ -95,7 +92,7 @@ function wireIpc(services: Services): void {
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
     // Only our own page, in its top frame, may talk to main.
     const frame = event.senderFrame
-    if (!frame || frame.parent !== null || new URL(frame.url).origin !== ORIGIN) {
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
       return { ok: false, error: { kind: 'local', message: 'Request from an unexpected sender.' } }
     }
     return services.dispatch(channel, payload)
@@ -125,5 +122,5 @@ function createWindow(): void {
     },
   })
   window.once('ready-to-show', () => window.show())
-  void window.loadURL(`${ORIGIN}/index.html`)
+  void window.loadURL(`${APP_ORIGIN}/index.html`)
 }

@@ -125,6 +125,23 @@ test('keyboard: Ctrl+F searches, Ctrl+N adds, arrows and Enter open a person', a
   await page.keyboard.press('Control+n')
   const form = dialog(page, 'New user')
   await poll(() => form.count()).toBe(1)
+  // Ctrl+R means "Sync now", never a reload that would lose what the form holds.
+  // (Headless Chromium has no reload key of its own: that the app cancels it is what counts.)
+  await form.getByLabel('Full name').fill('Half typed')
+  for (const key of [{ key: 'r', ctrlKey: true }, { key: 'F5' }]) {
+    const cancelled = await form
+      .getByLabel('Full name')
+      .evaluate(
+        (input, init) =>
+          !input.dispatchEvent(
+            new KeyboardEvent('keydown', { ...init, bubbles: true, cancelable: true }),
+          ),
+        key,
+      )
+    expect(cancelled, key.key).toBe(true)
+  }
+  expect(await form.getByLabel('Full name').inputValue()).toBe('Half typed')
+  await form.getByLabel('Full name').fill('')
   await page.keyboard.press('Escape')
   await poll(() => form.count()).toBe(0)
   // A dialog closed with Escape gives the focus back to where the person was.
