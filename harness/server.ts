@@ -97,7 +97,7 @@ function serveSocket(ws: WebSocket, { dispatch, events }: HarnessServerOptions):
   )
   ws.on('close', unsubscribe)
   ws.on('message', (data) => {
-    let message: { id?: unknown; channel?: unknown; payload?: unknown }
+    let message: { id?: unknown; channel?: unknown; payload?: unknown; scope?: unknown }
     try {
       message = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '') as typeof message
     } catch {
@@ -105,7 +105,7 @@ function serveSocket(ws: WebSocket, { dispatch, events }: HarnessServerOptions):
     }
     const { id } = message
     if (typeof id !== 'number') return ws.close(1003, 'no id')
-    void dispatch(message.channel, message.payload).then((result) => {
+    void dispatch(message.channel, message.payload, message.scope).then((result) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }))
     })
   })

@@ -89,13 +89,13 @@ function lockDownSessions(): void {
 }
 
 function wireIpc(services: Services): void {
-  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown, scope: unknown) => {
     // Only our own page, in its top frame, may talk to main.
     const frame = event.senderFrame
     if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
       return { ok: false, error: { kind: 'local', message: 'Request from an unexpected sender.' } }
     }
-    return services.dispatch(channel, payload)
+    return services.dispatch(channel, payload, scope)
   })
   services.events.subscribe((name, payload) => {
     for (const window of BrowserWindow.getAllWindows()) {

@@ -4,6 +4,7 @@ import { KeyholderFailure } from '../shared/errors'
 import { Connectivity } from './connectivity'
 import type { EventBus } from './ipc/events'
 import type { Sandbox } from './sandbox'
+import { requestScope } from './ipc/scope'
 import { createSeamClient, toKeyholderError, type SeamClient } from './seam'
 import type { Vault } from './vault'
 
@@ -39,6 +40,14 @@ export class Session {
   }
 
   async call<T>(fn: (client: SeamClient) => Promise<T>): Promise<T> {
+    // Checked in the same turn as the client is picked: a switch cannot come in between.
+    const meant = requestScope.getStore()?.workspace_id
+    if (meant !== undefined && meant !== this.activeWorkspace().workspace_id) {
+      throw new KeyholderFailure({
+        kind: 'unreachable',
+        message: 'Not sent: Keyholder has switched to another workspace since this was asked for.',
+      })
+    }
     const client = await this.#getClient()
     try {
       const value = await fn(client)

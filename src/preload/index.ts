@@ -7,7 +7,7 @@ import type { KeyholderApi } from '../shared/contract'
 import { EVENT_NAMES, IPC_INVOKE, ipcEventChannel } from '../shared/ipc-names'
 
 const api = {
-  invoke: (channel, request) => ipcRenderer.invoke(IPC_INVOKE, channel, request),
+  invoke: (channel, request, scope) => ipcRenderer.invoke(IPC_INVOKE, channel, request, scope),
   on: (event, listener) => {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) {
       throw new Error(`Unknown event "${event}"`)

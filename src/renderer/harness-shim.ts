@@ -49,7 +49,7 @@ function connect(): Promise<WebSocket> {
   return socket
 }
 
-async function invoke(channel: string, payload: unknown): Promise<Result<unknown>> {
+async function invoke(channel: string, payload: unknown, scope: unknown): Promise<Result<unknown>> {
   let ws: WebSocket
   try {
     ws = await connect()
@@ -59,12 +59,12 @@ async function invoke(channel: string, payload: unknown): Promise<Result<unknown
   const id = nextId++
   return new Promise((resolve) => {
     pending.set(id, resolve)
-    ws.send(JSON.stringify({ id, channel, payload }))
+    ws.send(JSON.stringify({ id, channel, payload, scope }))
   })
 }
 
 const api = {
-  invoke: (channel, request) => invoke(channel, request) as never,
+  invoke: (channel, request, scope) => invoke(channel, request, scope) as never,
   on: (event, listener) => {
     const set = listeners.get(event) ?? new Set()
     listeners.set(event, set)

@@ -238,9 +238,24 @@ export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.hasOwn(eventContract, value)
 }
 
+/**
+ * Travels beside a request. `workspace_id`: the workspace the request was made for. Main
+ * refuses to send it to Seam once another workspace is active, so an edit queued in one
+ * workspace can never reach another (a switch can come while requests are on their way).
+ */
+export const invokeScopeSchema = z
+  .object({ workspace_id: z.string().min(1).max(200) })
+  .partial()
+  .strict()
+export type InvokeScope = z.infer<typeof invokeScopeSchema>
+
 /** The object the preload (or the harness shim) puts on `window.keyholder`. */
 export interface KeyholderApi {
-  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    request: RequestOf<C>,
+    scope?: InvokeScope,
+  ): Promise<Result<ResponseOf<C>>>
   /** Subscribes to a main-process event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void
 }

@@ -18,6 +18,8 @@ let dbCounter = 0
 export interface OfflineRig {
   sandbox: Sandbox
   services: Services
+  /** The workspace the services start in (the sandbox's server, under a name of its own). */
+  workspace_id: string
   api: Api
   /** The official SDK straight at the sandbox: the judge of the server's real state. */
   seam: SeamHttp
@@ -45,11 +47,12 @@ export async function startRig(
   })
   await services.session.activate(workspace.workspace_id)
   const api: Api = {
-    invoke: (channel, request) => services.dispatch(channel, request) as never,
+    invoke: (channel, request, scope) => services.dispatch(channel, request, scope) as never,
   }
   return {
     sandbox,
     services,
+    workspace_id: workspace.workspace_id,
     api,
     seam: new SeamHttp({ apiKey: sandbox.apiKey, endpoint: sandbox.endpoint }),
     dispose: async () => {

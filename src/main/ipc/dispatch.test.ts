@@ -31,6 +31,20 @@ describe('the IPC dispatcher', () => {
     expect(calls).toEqual([{ channel: 'users.get', request: { acs_user_id: 'u1' } }])
   })
 
+  test.each([{ workspace_id: 42 }, { workspace_id: '' }, { other: 'x' }, 'ws-1'])(
+    'rejects a bad scope %j without calling the handler',
+    async (scope) => {
+      const { handlers, calls } = echoHandlers()
+      const result = await createDispatcher(handlers, toError)(
+        'users.get',
+        { acs_user_id: 'u1' },
+        scope,
+      )
+      expect(result).toMatchObject({ ok: false, error: { kind: 'local' } })
+      expect(calls).toEqual([])
+    },
+  )
+
   test.each([
     ['users.get', {}],
     ['users.get', { acs_user_id: 42 }],

@@ -1,11 +1,13 @@
 import {
   invokeContract,
+  invokeScopeSchema,
   isInvokeChannel,
   type InvokeChannel,
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../shared/contract'
 import type { KeyholderError, Result } from '../../shared/errors'
+import { requestScope } from './scope'
 
 /** One handler per invoke channel, already given a validated request. */
 export type Handlers = {
@@ -30,7 +32,11 @@ export function mergeHandlers(...groups: Partial<Handlers>[]): Handlers {
   return merged as Handlers
 }
 
-export type Dispatch = (channel: unknown, payload: unknown) => Promise<Result<unknown>>
+export type Dispatch = (
+  channel: unknown,
+  payload: unknown,
+  scope?: unknown,
+) => Promise<Result<unknown>>
 
 /**
  * The single entry point for every message from a page, whichever transport carried it
@@ -41,9 +47,13 @@ export function createDispatcher(
   handlers: Handlers,
   toError: (cause: unknown) => KeyholderError,
 ): Dispatch {
-  return async (channel, payload) => {
+  return async (channel, payload, scope) => {
     if (!isInvokeChannel(channel)) {
       return { ok: false, error: { kind: 'local', message: 'Unknown request.' } }
+    }
+    const parsedScope = invokeScopeSchema.safeParse(scope ?? {})
+    if (!parsedScope.success) {
+      return { ok: false, error: { kind: 'local', message: 'Invalid request scope.' } }
     }
     const parsed = invokeContract[channel].request.safeParse(payload ?? {})
     if (!parsed.success) {
@@ -54,7 +64,8 @@ export function createDispatcher(
     }
     try {
       const handler = handlers[channel] as (request: unknown) => Promise<unknown>
-      return { ok: true, value: await handler(parsed.data) }
+      const value = await requestScope.run(parsedScope.data, () => handler(parsed.data))
+      return { ok: true, value }
     } catch (cause) {
       return { ok: false, error: toError(cause) }
     }

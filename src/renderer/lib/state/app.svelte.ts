@@ -71,6 +71,11 @@ export class AppState {
   importOpen = $state(false)
 
   readonly api: KeyholderApi
+  /**
+   * `api` for the open workspace's own data (sync, replay, a person's details): each request
+   * names the workspace, so one made just before a switch is never sent to the next one.
+   */
+  workspaceApi: KeyholderApi
   db: KeyholderDb | null = null
   sync: SyncEngine | null = null
   #index = new UsersIndex()
@@ -87,6 +92,7 @@ export class AppState {
 
   constructor(api: KeyholderApi) {
     this.api = api
+    this.workspaceApi = api
   }
 
   get isSandbox(): boolean {
@@ -133,7 +139,8 @@ export class AppState {
     localStorage.setItem(LAST_WORKSPACE, workspace_id)
     try {
       const db = await this.#openCache(workspace_id)
-      const sync = new SyncEngine(db, this.api)
+      this.workspaceApi = scopedTo(this.api, workspace_id)
+      const sync = new SyncEngine(db, this.workspaceApi)
       this.sync = sync
       this.#cleanup.push(
         sync.subscribe((status) => (this.engine = status)),
@@ -356,7 +363,7 @@ export class AppState {
   async #reloadSystem(acs_system_id: string): Promise<void> {
     const db = this.db
     // Groups are small: read them with each sync so the pickers work offline later.
-    if (db) await refreshGroups(db, this.api, acs_system_id)
+    if (db) await refreshGroups(db, this.workspaceApi, acs_system_id)
     await this.#refreshSystems()
     if (!db || !this.indexReady) return
     // Several systems may finish in a row; one reload each is enough.
@@ -451,5 +458,13 @@ export class AppState {
     index.remove(ids.filter((id) => !cached.some((u) => u.acs_user_id === id)))
     index.upsert(cached)
     return mapped
+  }
+}
+
+/** `api` with every request marked as meant for `workspace_id`. */
+function scopedTo(api: KeyholderApi, workspace_id: string): KeyholderApi {
+  return {
+    invoke: (channel, request) => api.invoke(channel, request, { workspace_id }),
+    on: (event, listener) => api.on(event, listener),
   }
 }
