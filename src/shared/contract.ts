@@ -168,7 +168,11 @@ export const invokeContract = {
   },
   'users.get': { request: userRef, response: z.custom<AcsUser>(isRecordWith('acs_user_id')) },
   'users.create': {
-    request: createUserSchema,
+    /**
+     * `idempotency_key`: the outbox entry's id. A create asked for again with the same key
+     * while the first is on its way (or after it succeeded) gets the first one's user.
+     */
+    request: createUserSchema.extend({ idempotency_key: z.string().min(1).max(100).optional() }),
     response: z.custom<AcsUser>(isRecordWith('acs_user_id')),
   },
   'users.update': {

@@ -28,7 +28,7 @@ describe('exactly once through a faulty network', () => {
   let rig: OfflineRig
   let proxy: FaultProxy
   let faultRate = 0
-  let mode: 'random' | 'unauthorized' | 'invalid' = 'random'
+  let mode: 'random' | 'unauthorized' | 'invalid' | 'slow_create' = 'random'
   /** What the server refuses as invalid input while `mode` is 'invalid'. */
   let invalidPath = '/acs/users/update'
   const random = prng(SEED)
@@ -39,6 +39,9 @@ describe('exactly once through a faulty network', () => {
       endpoint: async (sandbox) => {
         proxy = await startFaultProxy(sandbox.endpoint, (path): Fault => {
           if (mode === 'unauthorized') return { kind: 'status', status: 401 }
+          if (mode === 'slow_create' && path.startsWith('/acs/users/create')) {
+            return { kind: 'delay', ms: 400 }
+          }
           if (mode === 'invalid' && path.startsWith(invalidPath)) {
             return {
               kind: 'status',
@@ -238,6 +241,42 @@ describe('exactly once through a faulty network', () => {
     await replayUntilSettled(client)
     expect(await client.db.outbox.count()).toBe(0)
     await client.replayer.stop()
+  })
+
+  test('a create still on its way when the page reloads reaches Seam once', async () => {
+    faultRate = 0
+    mode = 'slow_create'
+    // The page before the reload: its create is sent, and it is gone before the answer.
+    const before = openClient(rig.api, {
+      hooks: {
+        afterSend: () => {
+          throw new Abandon('reloaded')
+        },
+      },
+    })
+    await pullAll(before, rig.api)
+    const systemId = (await before.db.acs_systems.orderBy('_order').first())!.acs_system_id
+    const email = 'reloaded.mid.create@example.com'
+    await before.outbox.enqueue({
+      op: 'create',
+      params: { acs_system_id: systemId, full_name: 'Reloaded Midway', email_address: email },
+    })
+    before.replayer.start()
+    await expect
+      .poll(async () => (await before.db.outbox.toArray())[0]?.status, { interval: 5 })
+      .toBe('sending')
+    // The page after the reload, on the same database, while that request is still on its way:
+    // it finds the create `sending`, does not find the user at Seam yet, and asks again.
+    const after = openClient(rig.api, { db: before.db })
+    await replayUntilSettled(after)
+    await before.replayer.stop()
+    mode = 'random'
+    expect(await after.db.outbox.count()).toBe(0)
+    const everyone = await rig.seam
+      .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 100 }))
+      .flattenToArray()
+    expect(everyone.filter((u) => u.email_address === email)).toHaveLength(1)
+    await after.replayer.stop()
   })
 
   test('a corrected failed update keeps its other fields and its turn before later edits', async () => {

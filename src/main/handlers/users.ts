@@ -1,17 +1,25 @@
+import type { AcsUser } from '../../shared/domain'
 import type { Handlers } from '../ipc/dispatch'
+import { OnceByKey } from '../once-by-key'
 import type { Session } from '../session'
 
 const ok = { ok: true } as const
 
 /** Systems, users, groups, entrances and events: each a single Seam call through the session. */
 export function seamHandlers(session: Session): Partial<Handlers> {
+  const creates = new OnceByKey<AcsUser>()
   return {
     'systems.list': () => session.call((c) => c.listSystems()),
     'access_groups.list': ({ acs_system_id }) =>
       session.call((c) => c.listAccessGroups(acs_system_id)),
     'users.list_page': (request) => session.call((c) => c.listUsersPage(request)),
     'users.get': ({ acs_user_id }) => session.call((c) => c.getUser(acs_user_id)),
-    'users.create': (input) => session.call((c) => c.createUser(input)),
+    'users.create': ({ idempotency_key, ...input }) => {
+      const create = () => session.call((c) => c.createUser(input))
+      if (!idempotency_key) return create()
+      const { workspace_id } = session.activeWorkspace()
+      return creates.run(`${workspace_id}:${idempotency_key}`, create)
+    },
     'users.update': async ({ acs_user_id, changes }) => {
       await session.call((c) => c.updateUser(acs_user_id, changes))
       return ok

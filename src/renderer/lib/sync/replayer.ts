@@ -453,7 +453,12 @@ export class Replayer {
     let result: Result<unknown>
     switch (entry.op) {
       case 'create': {
-        const created = await api.invoke('users.create', entry.params)
+        // Keyed by the entry: a create asked for again while the first is on its way (a
+        // reload, a second replayer) joins it in main instead of reaching Seam twice.
+        const created = await api.invoke('users.create', {
+          ...entry.params,
+          idempotency_key: entry.id,
+        })
         return created.ok
           ? { kind: 'done', user: created.value }
           : { kind: 'error', error: created.error }
