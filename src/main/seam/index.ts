@@ -44,8 +44,17 @@ export type SeamClient = ReturnType<typeof createSeamClient>
 
 export function createSeamClient(options: SeamClientOptions) {
   const { endpoint, apiKey, timeoutMs = 20_000, probeTimeoutMs = 5_000 } = options
-  const seam = new SeamHttp({ apiKey, endpoint, timeout: timeoutMs })
-  // The probe must answer quickly and must not hide a failure behind retries.
+  // No retries inside the SDK: the outbox and the sync engine own when to try again (backoff,
+  // Retry-After, pausing on 401), and a failure must reach the connectivity state at once.
+  // The SDK's own would resend reads and idempotent writes up to twice, for as long as a
+  // server's Retry-After says, while holding one of the replayer's slots.
+  const seam = new SeamHttp({
+    apiKey,
+    endpoint,
+    timeout: timeoutMs,
+    axiosRetryOptions: { retries: 0 },
+  })
+  // The probe must answer quickly.
   const probeClient = new SeamHttp({
     apiKey,
     endpoint,

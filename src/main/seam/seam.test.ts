@@ -107,9 +107,11 @@ describe('against the unmodified fake-seam-connect', () => {
 describe('network failures', () => {
   let server: Server
   let port: number
+  const asked: string[] = []
   beforeAll(async () => {
     // A real loopback server that answers what we tell it to.
     server = createServer((req, res) => {
+      asked.push(req.url ?? '')
       if (req.url?.startsWith('/busy')) {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
         return void res.end(
@@ -145,6 +147,16 @@ describe('network failures', () => {
       apiKey: 'seam_test_key',
     })
     expect(await failure(client.suspendUser('u1'))).toMatchObject({ kind: 'server', status: 503 })
+  })
+
+  test('a failed read is asked once: when to try again is for the outbox and the sync to say', async () => {
+    const client = createSeamClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      apiKey: 'seam_test_key',
+    })
+    asked.length = 0
+    expect(await failure(client.getUser('u1'))).toMatchObject({ kind: 'server', status: 503 })
+    expect(asked.filter((url) => url.startsWith('/acs/users/get'))).toHaveLength(1)
   })
 
   test('429 is "rate_limited" with Retry-After', async () => {
