@@ -99,7 +99,10 @@ export class Outbox {
       const entry = {
         ...edit,
         params: 'params' in edit ? edit.params : {},
-        id: newEntryId(this.#now()),
+        id: newEntryId(
+          this.#now(),
+          (await db.outbox.orderBy('id').lastKey()) as string | undefined,
+        ),
         created_at: new Date(this.#now()).toISOString(),
         target_id,
         acs_system_id:
