@@ -3,8 +3,15 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { playwright } from '@vitest/browser-playwright'
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs'
 
-/** Svelte component tests: real components in Debian's Chromium, never a downloaded browser. */
-const componentTests = ['src/renderer/components/**/*.test.ts', 'src/renderer/screens/**/*.test.ts']
+/**
+ * Svelte component tests, and tests of what only a real browser shows (`*.browser.test.ts`):
+ * in Debian's Chromium, never a downloaded browser.
+ */
+const componentTests = [
+  'src/renderer/components/**/*.test.ts',
+  'src/renderer/screens/**/*.test.ts',
+  'src/renderer/**/*.browser.test.ts',
+]
 
 export default defineConfig({
   test: {
