@@ -13,6 +13,7 @@ import { startSandbox } from './sandbox'
 import { createServices, type Services } from './services'
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl } from './app-origin'
 import { applicationMenu } from './menu'
+import icon from '../../resources/icon.png?asset'
 import { createVault } from './vault'
 import { electronCipher } from './vault/electron-cipher'
 
@@ -112,6 +113,8 @@ function createWindow(): void {
     minHeight: 560,
     show: false,
     title: 'Keyholder',
+    // Windows and macOS take the icon from the installed app; Linux from the window.
+    ...(process.platform === 'linux' && { icon }),
     webPreferences: {
       preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
