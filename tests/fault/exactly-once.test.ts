@@ -31,7 +31,10 @@ describe('exactly once through a faulty network', () => {
   let mode: 'random' | 'unauthorized' | 'invalid' | 'slow_create' = 'random'
   /** What the server refuses as invalid input while `mode` is 'invalid'. */
   let invalidPath = '/acs/users/update'
+  // One stream picks the edits, another the faults: how many requests the network timing
+  // causes cannot change which edits a seed makes.
   const random = prng(SEED)
+  const faultRandom = prng(SEED ^ 0x5eed)
 
   beforeAll(async () => {
     rig = await startRig({
@@ -53,8 +56,8 @@ describe('exactly once through a faulty network', () => {
               },
             }
           }
-          if (random() >= faultRate) return { kind: 'pass' }
-          const r = random()
+          if (faultRandom() >= faultRate) return { kind: 'pass' }
+          const r = faultRandom()
           if (r < 0.25) return { kind: 'drop_request' }
           if (r < 0.55) return { kind: 'drop_response' }
           if (r < 0.65) return { kind: 'delay', ms: 50 }
