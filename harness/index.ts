@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     if (!sandbox) throw new Error('--print-sandbox-credentials needs the sandbox workspace')
     console.log(`Keyholder sandbox: ${sandbox.endpoint} ${sandbox.apiKey}`)
   }
-  console.log(`Keyholder harness: ${serverUrl(server)}`)
+  // The token travels in the URL's fragment, which browsers never send to a server: only
+  // whoever was given this line can drive the harness, not whoever can ask it for a page.
+  console.log(`Keyholder harness: ${serverUrl(server)}#token=${token}`)
 
   const shutdown = (signal: string) => {
     console.error(`harness: ${signal}, shutting down`)

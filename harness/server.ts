@@ -136,18 +136,10 @@ async function serveStatic(pathname: string, res: ServerResponse, options: Harne
     'referrer-policy': 'no-referrer',
     // Built assets have content hashes in their names, so they never change under one name:
     // the browser may keep them (and its compiled code) for the next start, as an installed
-    // app does. The pages carry the per-run token and are never kept.
+    // app does. The pages are never kept: each build may change them.
     'cache-control': relative.startsWith('assets/')
       ? 'public, max-age=31536000, immutable'
       : 'no-store',
-  }
-  if (relative === 'harness.html' || relative === 'bench.html') {
-    // The shim reads the per-run token from this meta tag; no inline script is needed.
-    content = Buffer.from(
-      content
-        .toString('utf8')
-        .replace('<head>', `<head><meta name="keyholder-token" content="${options.token}">`),
-    )
   }
   res.writeHead(200, headers).end(content)
 }

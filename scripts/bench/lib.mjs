@@ -73,7 +73,7 @@ export function cpuMs(pid) {
 export async function startHarness(sandbox) {
   const { match, stop } = await spawnHarness(
     ['--seam-endpoint', sandbox.endpoint, '--api-key', sandbox.apiKey],
-    /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)$/m,
+    /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)$/m,
   )
   return { url: match[1], endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, stop, sandbox }
 }
@@ -96,6 +96,7 @@ export async function openBenchPage(context, harness, { host = '127.0.0.1' } = {
   page.on('console', (message) => console.error('bench page:', message.text()))
   const url = new URL('bench.html', harness.url)
   url.hostname = host
+  url.hash = new URL(harness.url).hash
   await page.goto(url.href)
   await page.waitForFunction(() => window.keyholderBench !== undefined)
   return page

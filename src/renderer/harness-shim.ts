@@ -6,7 +6,22 @@
 import type { EventName, KeyholderApi } from '../shared/contract'
 import type { Result } from '../shared/errors'
 
-const token = document.querySelector<HTMLMetaElement>('meta[name="keyholder-token"]')?.content ?? ''
+/**
+ * The per-run token, given in the URL the harness prints (`#token=…`, a fragment the browser
+ * never sends to the server). Kept for this tab so a reload still works, and taken out of the
+ * address bar.
+ */
+function harnessToken(): string {
+  const KEY = 'keyholder.harness-token'
+  const given = new URLSearchParams(location.hash.slice(1)).get('token')
+  if (given) {
+    sessionStorage.setItem(KEY, given)
+    history.replaceState(history.state, '', location.pathname + location.search)
+  }
+  return sessionStorage.getItem(KEY) ?? ''
+}
+
+const token = harnessToken()
 const listeners = new Map<EventName, Set<(payload: never) => void>>()
 const pending = new Map<number, (result: Result<unknown>) => void>()
 let nextId = 1

@@ -110,11 +110,14 @@ describe('the sandbox through the harness', () => {
       })
     expect(await outcome(['keyholder.guess'])).toBe('refused')
     expect(await outcome([])).toBe('refused')
-    // The page itself gets the token and is let in (it has been showing data all along).
-    const page = await browser.newPage()
-    await page.goto(harness.url)
-    const token = await page.locator('meta[name="keyholder-token"]').getAttribute('content')
-    await page.close()
+    // Asking for the page does not give the token away: only the printed URL carries it.
+    const token = new URLSearchParams(new URL(harness.url).hash.slice(1)).get('token')!
+    expect(token).toMatch(/^[0-9a-f]{64}$/)
+    for (const path of ['/', '/harness.html', '/bench.html']) {
+      const page = await (await fetch(new URL(path, harness.url))).text()
+      expect(page, path).toContain('<html')
+      expect(page, path).not.toContain(token)
+    }
     expect(await outcome([`keyholder.${token}`])).toBe('open')
   })
 })

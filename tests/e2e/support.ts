@@ -34,7 +34,9 @@ export function startHarness(args: string[] = []): Promise<Harness> {
     child.stdout.on('data', (chunk: Buffer) => {
       // Lines may arrive split across chunks, or two in one.
       stdout += chunk.toString()
-      const match = /Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)
+      const match = /Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)$/m.exec(
+        stdout,
+      )
       if (!match?.[1]) return
       child.stdout.removeAllListeners('data')
       child.stdout.resume()
