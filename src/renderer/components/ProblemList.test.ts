@@ -90,6 +90,20 @@ test('errors and warnings are explained with what to do, and never called overdu
   expect(mounted?.target.textContent).not.toMatch(/Taking longer than usual/)
 })
 
+test('two changes of one kind begun at the same moment are both shown', async () => {
+  const at = minutesAgo(3)
+  render(
+    person({
+      pending_mutations: [
+        { mutation_code: 'updating_group_membership', created_at: at, message: 'Joining A' },
+        { mutation_code: 'updating_group_membership', created_at: at, message: 'Joining B' },
+      ] as AcsUser['pending_mutations'],
+    }),
+  )
+  await expect.element(page.getByRole('listitem').nth(1)).toMatchTextContent(/Joining B/)
+  expect(page.getByRole('listitem').all()).toHaveLength(2)
+})
+
 test('a person with nothing to report shows no section at all', () => {
   render(person({}))
   expect(mounted?.target.textContent?.trim()).toBe('')
