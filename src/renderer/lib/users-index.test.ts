@@ -293,3 +293,29 @@ test('a user is re-read when any one of their queued edits settles or conflicts'
   expect(settledTargets([rename, conflicted], [rename, conflicted])).toEqual([])
   expect(settledTargets([rename], [rename, conflicted])).toEqual(['u00002'])
 })
+
+test('access that starts or ends while the app is open changes the schedule column and filter', () => {
+  const index = new UsersIndex()
+  const starts = Date.now() + 60_000
+  const ends = starts + 60_000
+  index.replaceAll([
+    user(1, {
+      access_schedule: {
+        starts_at: new Date(starts).toISOString(),
+        ends_at: new Date(ends).toISOString(),
+      },
+    }),
+    user(2),
+  ])
+  const state = () => index.row('u00001')?.schedule
+  expect(state()).toBe('not_started')
+  expect(index.refreshSchedules(starts - 1)).toBe(false)
+  expect(index.refreshSchedules(starts)).toBe(true)
+  expect(state()).toBe('active')
+  expect(index.search(q({ schedule: 'active' })).map((r) => r.id)).toEqual(['u00001'])
+  expect(index.refreshSchedules(ends - 1)).toBe(false)
+  expect(index.refreshSchedules(ends)).toBe(true)
+  expect(state()).toBe('expired')
+  // Nothing left to change by itself.
+  expect(index.refreshSchedules(ends + 365 * 86_400_000)).toBe(false)
+})

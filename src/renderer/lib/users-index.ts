@@ -30,6 +30,8 @@ export interface UserRow {
   pendingDelete: boolean
   pendingCreate: boolean
   schedule: ScheduleState
+  /** When `schedule` next changes by itself (access starts or ends); Infinity if never. */
+  scheduleChangesAt: number
   created: string
   /** Lower-cased name, email, phone (also digits only), ids: what search looks in. */
   hay: string
@@ -108,6 +110,7 @@ export function toRow(user: AcsUser, entries: OutboxEntry[] = [], now = Date.now
     pendingDelete: view.pending_delete,
     pendingCreate: view.pending_create,
     schedule: scheduleState(view, now),
+    scheduleChangesAt: nextScheduleChange(view, now),
     created: view.created_at,
     phoneDigits: phone.replace(/\D/g, ''),
     hay: [
@@ -124,6 +127,16 @@ export function toRow(user: AcsUser, entries: OutboxEntry[] = [], now = Date.now
       .join('\n')
       .toLowerCase(),
   }
+}
+
+/** The next instant after `now` at which a person's access starts or ends. */
+function nextScheduleChange(user: Pick<AcsUser, 'access_schedule'>, now: number): number {
+  const schedule = user.access_schedule
+  if (!schedule) return Infinity
+  const starts = Date.parse(schedule.starts_at)
+  if (starts > now) return starts
+  const ends = schedule.ends_at ? Date.parse(schedule.ends_at) : NaN
+  return ends > now ? ends : Infinity
 }
 
 const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
@@ -259,6 +272,8 @@ export class UsersIndex {
   #last: { query: Query; terms: SearchTerms; version: number; results: UserRow[] } | null = null
   #haystack: Haystack | null = null
   #version = 0
+  /** The earliest moment a row's schedule state goes out of date. */
+  #scheduleChangesAt = Infinity
 
   get size(): number {
     return this.#rows.size
@@ -271,6 +286,16 @@ export class UsersIndex {
 
   row(id: string): UserRow | undefined {
     return this.#rows.get(id)
+  }
+
+  /**
+   * Rows whose access started or ended since they were built are built again (their schedule
+   * label and filter). Cheap unless a moment has passed; true when rows changed.
+   */
+  refreshSchedules(now = Date.now()): boolean {
+    if (now < this.#scheduleChangesAt) return false
+    this.#rebuildAll(now)
+    return true
   }
 
   /** Replaces every user (a fresh load from the cache). */
@@ -427,14 +452,16 @@ export class UsersIndex {
     return [...new Set([...this.#rows.values()].map((r) => r.brand))].sort(collator.compare)
   }
 
-  #rebuildAll(): void {
+  #rebuildAll(now = Date.now()): void {
     this.#rows.clear()
-    const now = Date.now()
     for (const [id, user] of this.#users)
       this.#rows.set(id, toRow(user, this.#entries.get(id), now))
     for (const [id, entries] of this.#entries) {
-      if (!this.#users.has(id)) this.#addCreated(id, entries)
+      if (!this.#users.has(id)) this.#addCreated(id, entries, now)
     }
+    let next = Infinity
+    for (const row of this.#rows.values()) next = Math.min(next, row.scheduleChangesAt)
+    this.#scheduleChangesAt = next
     this.#changed()
   }
 
@@ -452,7 +479,9 @@ export class UsersIndex {
       const entries = this.#entries.get(id)
       this.#rows.delete(id)
       if (user) this.#rows.set(id, toRow(user, entries, now))
-      else if (entries) this.#addCreated(id, entries)
+      else if (entries) this.#addCreated(id, entries, now)
+      const row = this.#rows.get(id)
+      if (row) this.#scheduleChangesAt = Math.min(this.#scheduleChangesAt, row.scheduleChangesAt)
     }
     const sorted = this.#sorted
     this.#changed()
@@ -467,10 +496,10 @@ export class UsersIndex {
   }
 
   /** A user created offline has only its create entry (and later edits) to show. */
-  #addCreated(id: string, entries: OutboxEntry[]): void {
+  #addCreated(id: string, entries: OutboxEntry[], now: number): void {
     if (entries[0]?.op !== 'create') return
     const view = applyPending(undefined, entries)
-    if (view) this.#rows.set(id, toRow(view, entries))
+    if (view) this.#rows.set(id, toRow(view, entries, now))
   }
 
   #changed(): void {

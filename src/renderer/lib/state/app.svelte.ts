@@ -101,7 +101,11 @@ export class AppState {
 
   async boot(): Promise<void> {
     performance.mark('keyholder:boot')
-    const tick = setInterval(() => (this.clock = Date.now()), 30_000)
+    const tick = setInterval(() => {
+      this.clock = Date.now()
+      // Access that started or ended meanwhile: the table's schedule column and filter follow.
+      if (this.indexReady && this.#index.refreshSchedules(this.clock)) this.#indexChanged()
+    }, 30_000)
     this.#cleanup.push(
       this.api.on('connectivity', (state) => (this.connectivity = state)),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
