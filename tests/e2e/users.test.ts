@@ -41,7 +41,7 @@ const HARBOUR = 'Harbour View Offices'
 beforeAll(async () => {
   app = await openSandboxApp(async (sandbox) => {
     seam = sandbox
-    people = await plainPeople(seam, HARBOUR, 6, 'Office staff')
+    people = await plainPeople(seam, HARBOUR, 7, 'Office staff')
   })
   page = app.page
 })
@@ -303,4 +303,15 @@ test('undo a queued edit before it is sent (offline, so it cannot have gone)', a
   }).toBe('+442079460999')
   expect((await serverUser(seam, acs_user_id))?.is_suspended).toBe(false)
   await settled()
+})
+
+test('an open person shows what a sync brought from Seam, without being opened again', async () => {
+  const { acs_user_id, name } = person(6)
+  const panel = await openPerson(page, name)
+  // Changed at Seam, by someone else, while the clerk looks at this person.
+  await seam.acs.users.update({ acs_user_id, email_address: 'changed.elsewhere@keyholder.example' })
+  await page.getByRole('button', { name: 'Sync now' }).click()
+  await poll(() => panel.getByText('changed.elsewhere@keyholder.example').count(), {
+    timeout: 20_000,
+  }).toBeGreaterThan(0)
 })

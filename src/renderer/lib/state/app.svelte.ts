@@ -61,6 +61,8 @@ export class AppState {
   toasts = $state<Toast[]>([])
   /** Now, updated every half minute: "synced 5 minutes ago" keeps counting, offline too. */
   clock = $state(Date.now())
+  /** Bumped when a system's users were listed again: screens showing cached data re-read it. */
+  synced = $state(0)
   /** Access group names by id, for describing queued edits. */
   groupNames = $state.raw<Record<string, string>>({})
   /** In the sandbox: false while "simulate connection loss" is on. */
@@ -369,6 +371,7 @@ export class AppState {
     // Groups are small: read them with each sync so the pickers work offline later.
     if (db) await refreshGroups(db, this.workspaceApi, acs_system_id)
     await this.#refreshSystems()
+    this.synced += 1
     if (!db || !this.indexReady) return
     // Several systems may finish in a row; one reload each is enough.
     const users = await loadSystemUsers(db, acs_system_id)
