@@ -122,7 +122,7 @@ describe('describeEntry', () => {
     expect(describeEntry(entry({ op: 'unsuspend', params: none }))).toBe('Unsuspend Tom Reed')
     expect(describeEntry(entry({ op: 'delete', params: none }))).toBe('Delete Tom Reed')
     expect(describeEntry(entry({ op: 'revoke_access_to_all_entrances', params: none }))).toBe(
-      'Remove access to all entrances for Tom Reed',
+      'Revoke access to every door for Tom Reed',
     )
   })
 

@@ -137,7 +137,7 @@ export function describeParts(entry: OutboxEntry, groupName?: GroupName): TextPa
         ...groupParts([entry.params.acs_access_group_id], groupName),
       ]
     case 'revoke_access_to_all_entrances':
-      return [{ text: 'Remove access to all entrances for ' }, who]
+      return [{ text: 'Revoke access to every door for ' }, who]
   }
 }
 
