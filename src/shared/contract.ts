@@ -4,11 +4,26 @@
  * schemas here before a handler sees it. Responses are typed by the same table.
  */
 import { z } from 'zod'
-import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser, SeamEvent } from './domain'
+import {
+  workspaceNameProblem,
+  type AcsAccessGroup,
+  type AcsEntrance,
+  type AcsSystem,
+  type AcsUser,
+  type SeamEvent,
+} from './domain'
 import type { Result } from './errors'
 import type { EventNameList } from './ipc-names'
 
 const id = z.string().trim().min(1).max(200)
+/** A workspace's name: never one that passes for the practice sandbox. */
+const workspaceName = z
+  .string()
+  .trim()
+  .superRefine((name, ctx) => {
+    const problem = workspaceNameProblem(name)
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem })
+  })
 const isoDate = z.string().datetime({ offset: true })
 /** E.164: a plus, a country code and up to 15 digits in all. */
 export const e164 = z
@@ -119,7 +134,7 @@ export const invokeContract = {
   'workspaces.add': {
     request: z
       .object({
-        name: z.string().trim().min(1).max(100),
+        name: workspaceName,
         endpoint: endpoint.optional(),
         api_key: z.string().trim().min(1).max(500),
         /** The person accepted keeping the key in unprotected storage. */
@@ -129,7 +144,7 @@ export const invokeContract = {
     response: workspaceSummarySchema,
   },
   'workspaces.rename': {
-    request: z.object({ workspace_id: id, name: z.string().trim().min(1).max(100) }).strict(),
+    request: z.object({ workspace_id: id, name: workspaceName }).strict(),
     response: workspaceSummarySchema,
   },
   'workspaces.remove': { request: z.object({ workspace_id: id }).strict(), response: ok },

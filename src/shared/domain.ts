@@ -18,3 +18,20 @@ export type AcsUserPendingMutation = NonNullable<AcsUser['pending_mutations']>[n
 
 /** The workspace the sandbox runs under; it is always present and never stored. */
 export const SANDBOX_WORKSPACE_ID = 'sandbox'
+/** What the embedded sandbox is called everywhere on screen. */
+export const SANDBOX_NAME = 'Sandbox — practice data'
+
+/**
+ * Why a workspace may not have this name, or null. A real workspace must never pass for the
+ * practice sandbox: a clerk could think they are practising while changing real doors.
+ */
+export function workspaceNameProblem(name: string): string | null {
+  const trimmed = name.trim()
+  if (!trimmed) return 'Enter a name, for example "Head office".'
+  if (trimmed.length > 100) return 'Use at most 100 characters.'
+  const letters = trimmed.toLowerCase().replace(/[^\p{L}]+/gu, '')
+  if (letters.includes('practice') || letters === 'sandbox') {
+    return 'That name is kept for the practice sandbox, so real doors are never mistaken for practice. Choose another name.'
+  }
+  return null
+}

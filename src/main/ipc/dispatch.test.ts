@@ -65,6 +65,9 @@ describe('the IPC dispatcher', () => {
     ['users.list_page', { acs_system_id: 's1', limit: 100_000 }],
     ['workspaces.add', { name: 'HQ', api_key: 'k', endpoint: 'javascript:alert(1)' }],
     ['workspaces.add', { name: '', api_key: 'k' }],
+    ['workspaces.add', { name: 'Sandbox — practice data', api_key: 'k' }],
+    ['workspaces.rename', { workspace_id: 'w1', name: ' SANDBOX ' }],
+    ['workspaces.rename', { workspace_id: 'w1', name: 'Practice-Data' }],
   ])('rejects a bad %s payload without calling the handler', async (channel, payload) => {
     const { handlers, calls } = echoHandlers()
     const result = await createDispatcher(handlers, toError)(channel, payload)

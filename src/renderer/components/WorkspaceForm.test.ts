@@ -126,6 +126,17 @@ describe('WorkspaceForm', () => {
     await expect.element(nameInput()).toHaveValue('Head office')
   })
 
+  test('a name that passes for the practice sandbox is refused next to the name', async () => {
+    const bridge = fakeBridge(accepts())
+    render({})
+    await nameInput().fill('Sandbox — practice data')
+    await keyInput().fill(KEY)
+    await save().click()
+    await expect.element(nameInput()).toHaveAccessibleDescription(/kept for the practice sandbox/)
+    await expect.element(nameInput()).toHaveFocus()
+    expect(bridge.calls).toEqual([])
+  })
+
   test('a key Seam refuses is explained next to the key field and is not saved', async () => {
     const bridge = fakeBridge({
       ...accepts(),
@@ -254,6 +265,19 @@ describe('WorkspaceForm', () => {
         channel: 'workspaces.add',
         request: { name: 'Head office', api_key: KEY, allow_unprotected_storage: true },
       })
+    })
+  })
+
+  test('replace-key: a workspace on its own server has the new key checked there', async () => {
+    const bridge = fakeBridge(accepts())
+    const local = { ...HEAD_OFFICE, endpoint: 'http://127.0.0.1:5393' }
+    const { onsaved } = render({ mode: 'replace-key', workspace: local })
+    await keyInput().fill(KEY)
+    await page.getByRole('button', { name: 'Check and replace key' }).click()
+    await vi.waitFor(() => expect(onsaved).toHaveBeenCalledTimes(1))
+    expect(bridge.calls[0]).toEqual({
+      channel: 'workspaces.test',
+      request: { api_key: KEY, endpoint: 'http://127.0.0.1:5393' },
     })
   })
 
