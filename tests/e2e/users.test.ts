@@ -223,7 +223,8 @@ test('revoke all access: out of every group and every door', async () => {
     `Revoke all access for ${name}?`,
     [
       `${name} is taken out of every access group and loses every door at ${HARBOUR}.`,
-      'Their user record stays.',
+      'Their cards, PIN codes and mobile keys stay with them but open nothing.',
+      'Their user record stays too',
     ],
     'Revoke all access',
   )
@@ -281,6 +282,8 @@ test('undo a queued edit before it is sent (offline, so it cannot have gone)', a
     expect(await panel.textContent()).toContain(
       'To be suspended — until this reaches Seam they can still open their doors',
     )
+    // The table does not show it as done either.
+    await poll(() => personRow(page, name).textContent()).toContain('To be suspended')
 
     await panel.getByRole('button', { name: `Undo: Suspend ${name}` }).click()
     await poll(() => page.getByText('Undone: the edit was removed from the queue.').count()).toBe(1)

@@ -19,7 +19,10 @@ export interface UserRow {
   phone: string
   identity: string
   brand: string
+  /** As the person last set it (a queued suspend or unsuspend included). */
   suspended: boolean
+  /** A queued suspend or unsuspend that Seam does not have yet: the doors still go by the old. */
+  suspendPending: boolean
   errors: number
   warnings: number
   /** Changes Seam is still passing on to the door system. */
@@ -102,6 +105,7 @@ export function toRow(user: AcsUser, entries: OutboxEntry[] = [], now = Date.now
     identity: view.user_identity_id ?? '',
     brand: describeExternalType(view.external_type, view.external_type_display_name),
     suspended: Boolean(view.is_suspended),
+    suspendPending: Boolean(view.is_suspended) !== Boolean(user.is_suspended),
     errors: view.errors?.length ?? 0,
     warnings: view.warnings?.length ?? 0,
     mutations: view.pending_mutations?.length ?? 0,
