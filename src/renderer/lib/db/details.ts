@@ -5,7 +5,6 @@
 import type { Api } from '../sync/api'
 import type { Outbox } from '../sync/outbox'
 import type { ViewUser } from '../sync/overlay'
-import type { OutboxEntry } from '../sync/outbox-types'
 import { isTempId } from '../sync/outbox-types'
 import {
   toCachedUser,
@@ -50,55 +49,37 @@ export async function readDetail(
     db.entrances.where('acs_user_id').equals(acs_user_id).toArray(),
     db.user_checked.get(acs_user_id),
   ])
+  // Seam's memberships, and what they will be once the queued edits are sent, in order.
   const member = new Set(members.map((m) => m.acs_access_group_id))
-  const pending = new Map<string, GroupMembership['pending']>()
+  const after = new Set(member)
   let revokePending = false
-  const createGroups =
-    user.pending_entries[0]?.op === 'create'
-      ? user.pending_entries[0].params.acs_access_group_ids
-      : undefined
-  for (const groupId of createGroups ?? []) pending.set(groupId, 'adding')
-  for (const entry of user.pending_entries)
-    applyGroupEdit(entry, member, pending, () => (revokePending = true))
+  for (const entry of user.pending_entries) {
+    if (entry.op === 'create') {
+      for (const groupId of entry.params.acs_access_group_ids ?? []) after.add(groupId)
+    } else if (entry.op === 'add_to_access_group') after.add(entry.params.acs_access_group_id)
+    else if (entry.op === 'remove_from_access_group') {
+      after.delete(entry.params.acs_access_group_id)
+    } else if (entry.op === 'revoke_access_to_all_entrances') {
+      revokePending = true
+      after.clear()
+    }
+  }
+  const pendingOf = (groupId: string): GroupMembership['pending'] =>
+    member.has(groupId) === after.has(groupId) ? null : after.has(groupId) ? 'adding' : 'removing'
   const byName = (a: CachedGroup, b: CachedGroup) => a.name.localeCompare(b.name)
   return {
     user,
     system,
     memberships: groups
-      .filter((g) => member.has(g.acs_access_group_id) || pending.has(g.acs_access_group_id))
+      .filter((g) => member.has(g.acs_access_group_id) || after.has(g.acs_access_group_id))
       .sort(byName)
-      .map((group) => ({ group, pending: pending.get(group.acs_access_group_id) ?? null })),
+      .map((group) => ({ group, pending: pendingOf(group.acs_access_group_id) })),
     otherGroups: groups
-      .filter(
-        (g) =>
-          !member.has(g.acs_access_group_id) && pending.get(g.acs_access_group_id) !== 'adding',
-      )
+      .filter((g) => !member.has(g.acs_access_group_id) && !after.has(g.acs_access_group_id))
       .sort(byName),
     entrances: entrances.sort((a, b) => a.display_name.localeCompare(b.display_name)),
     doorsCheckedAt: checked?.checked_at ?? null,
     revokePending,
-  }
-}
-
-function applyGroupEdit(
-  entry: OutboxEntry,
-  member: Set<string>,
-  pending: Map<string, GroupMembership['pending']>,
-  revoke: () => void,
-): void {
-  if (entry.op === 'add_to_access_group') {
-    pending.set(
-      entry.params.acs_access_group_id,
-      member.has(entry.params.acs_access_group_id) ? null : 'adding',
-    )
-  } else if (entry.op === 'remove_from_access_group') {
-    pending.set(
-      entry.params.acs_access_group_id,
-      member.has(entry.params.acs_access_group_id) ? 'removing' : null,
-    )
-  } else if (entry.op === 'revoke_access_to_all_entrances') {
-    revoke()
-    for (const id of member) pending.set(id, 'removing')
   }
 }
 
