@@ -223,6 +223,15 @@ export function describeWarning(code: string): CodeExplanation {
   )
 }
 
+/**
+ * What to do about a change Seam has had in progress for over an hour, or null when that is
+ * not a sign of trouble (a creation held back on purpose waits as long as it needs to).
+ */
+export function stuckMutationStep(code: string): string | null {
+  if (code === 'deferring_creation') return null
+  return `It has been in progress for more than an hour, longer than such changes take: ${ESCALATE}.`
+}
+
 export function describeMutation(code: string): CodeExplanation {
   return (
     lookup(mutationCodes, code) ?? {

@@ -59,8 +59,24 @@ test('a change in progress for over an hour is said to be taking longer than usu
   const items = page.getByRole('listitem')
   await expect.element(items.nth(0)).toMatchTextContent(/Being added to the door system/)
   await expect.element(items.nth(0)).toMatchTextContent(/Taking longer than usual/)
+  // Not "wait a few minutes" any more: now is the time to escalate.
+  await expect.element(items.nth(0)).toMatchTextContent(/What to do: It has been in progress/)
+  await expect.element(items.nth(0)).not.toMatchTextContent(/wait a few minutes/)
   await expect.element(items.nth(1)).toMatchTextContent(/Removal on its way/)
   await expect.element(items.nth(1)).not.toMatchTextContent(/Taking longer than usual/)
+  await expect.element(items.nth(1)).toMatchTextContent(/wait a few minutes/)
+})
+
+test('a creation held back on purpose is never said to be taking too long', async () => {
+  render(
+    person({
+      pending_mutations: [
+        { mutation_code: 'deferring_creation', created_at: minutesAgo(3000), message: 'Later' },
+      ] as AcsUser['pending_mutations'],
+    }),
+  )
+  await expect.element(page.getByRole('listitem')).toMatchTextContent(/Held back until needed/)
+  await expect.element(page.getByRole('listitem')).not.toMatchTextContent(/Taking longer/)
 })
 
 test('errors and warnings are explained with what to do, and never called overdue', async () => {
