@@ -125,6 +125,13 @@ describe('the users index', () => {
     expect(ids('+44').sort()).toEqual(['u00001', 'u00002'])
     expect(ids('0044').sort()).toEqual(['u00001', 'u00002'])
     expect(ids('544 0199')).toEqual(['u00004'])
+    // Written as a whole number, it is looked for among phone numbers only: its short groups
+    // are not found scattered over other numbers and IDs.
+    london.upsert([user(5, { full_name: 'Eve', phone_number: '+33651010660' })])
+    london.upsert([user(6, { full_name: 'Fay 06 51 60', phone_number: '+4915154015406' })])
+    expect(ids('06 51 01 06 60')).toEqual(['u00005'])
+    // Two groups may still be words of a name or address ("Room 3 14").
+    expect(ids('06 51').sort()).toEqual(['u00005', 'u00006'])
     // Typed one key at a time: every prefix still finds the person (narrowing stays right).
     const typed = '020 7946 0456'
     for (let end = 1; end <= typed.length; end++)
@@ -260,6 +267,7 @@ test('a large index finds exactly what a plain look at every row finds, however 
     '020 794',
     '+44 (0)20 7940 0012',
     '4420794',
+    '020 7940 00',
     '4',
     '2079',
     '0207',

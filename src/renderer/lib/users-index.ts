@@ -159,26 +159,30 @@ const comparators: Record<SortKey, (a: UserRow, b: UserRow) => number> = {
  * ("020 7946 0456", "(212) 555-0199", "+44 (0)20 79", "0044 20"), also finds people whose phone
  * number holds its digits: without the leading zeros of a trunk prefix anywhere in the number,
  * and from the start of the number when the query begins with a country code ("+44", "0044"),
- * so "+44" does not find every number or ID with a 44 in it.
+ * so "+44" does not find every number or ID with a 44 in it. Written in three groups or more
+ * ("06 51 01 06 60") it is surely a phone number, and only phone numbers are looked in: short
+ * groups of digits would otherwise be found all over other people's numbers and IDs.
  */
 export interface SearchTerms {
   words: string[]
   phone: { digits: string; fromStart: boolean } | null
+  phoneOnly: boolean
 }
 
 export function searchTerms(text: string): SearchTerms {
   const lower = text.trim().toLowerCase()
   const words = lower.split(/\s+/).filter(Boolean)
-  if (!/^\+?[\d\s().-]+$/.test(lower)) return { words, phone: null }
+  if (!/^\+?[\d\s().-]+$/.test(lower)) return { words, phone: null, phoneOnly: false }
   const fromStart = /^(\+|00)/.test(lower)
   const digits = lower.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^0+/, '')
-  return { words, phone: digits ? { digits, fromStart } : null }
+  const phone = digits ? { digits, fromStart } : null
+  return { words, phone, phoneOnly: phone !== null && words.length >= 3 }
 }
 
 /** Whether a row matches the terms. */
 export function matchesTerms(row: UserRow, terms: SearchTerms): boolean {
   return (
-    terms.words.every((word) => row.hay.includes(word)) ||
+    (!terms.phoneOnly && terms.words.every((word) => row.hay.includes(word))) ||
     (terms.phone !== null && matchesPhone(row, terms.phone))
   )
 }
@@ -399,20 +403,23 @@ export class UsersIndex {
   #find(query: Query, terms: SearchTerms, filtered: boolean): UserRow[] {
     const haystack = this.#haystackFor(query.sort, query.descending)
     const { rows } = haystack
-    const { words, phone } = terms
+    const { phone, phoneOnly } = terms
+    const words = phoneOnly ? [] : terms.words
     // A phone match is surely a word match when every word lies inside the digits (as in
     // "4915"): the row's search string holds its phone digits. Then one pass finds them all.
-    const extra = phone && !words.every((word) => phone.digits.includes(word)) ? phone : null
+    const extra =
+      phone && (phoneOnly || !words.every((word) => phone.digits.includes(word))) ? phone : null
     const found = extra ? new Uint8Array(rows.length) : null
     const results: UserRow[] = []
     const [longest, ...rest] = [...words].sort((a, b) => b.length - a.length)
-    haystack.forEachRowWith(longest!, (i) => {
-      const row = rows[i]!
-      if (filtered && !matchesFilters(row, query)) return
-      if (rest.length > 0 && !rest.every((word) => row.hay.includes(word))) return
-      if (found) found[i] = 1
-      else results.push(row)
-    })
+    if (longest !== undefined)
+      haystack.forEachRowWith(longest, (i) => {
+        const row = rows[i]!
+        if (filtered && !matchesFilters(row, query)) return
+        if (rest.length > 0 && !rest.every((word) => row.hay.includes(word))) return
+        if (found) found[i] = 1
+        else results.push(row)
+      })
     if (!found || !extra) return results
     // The digits are in the search string too: the haystack finds every candidate.
     haystack.forEachRowWith(extra.digits, (i) => {
@@ -428,6 +435,11 @@ export class UsersIndex {
   #scan(source: UserRow[], query: Query, terms: SearchTerms, filtered: boolean): UserRow[] {
     const [first, ...more] = terms.words
     const phone = terms.phone
+    if (terms.phoneOnly && phone) {
+      return source.filter(
+        (row) => (!filtered || matchesFilters(row, query)) && matchesPhone(row, phone),
+      )
+    }
     const results: UserRow[] = []
     for (let i = 0; i < source.length; i++) {
       const row = source[i]!
