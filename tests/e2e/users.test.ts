@@ -287,6 +287,8 @@ test('undo a queued edit before it is sent (offline, so it cannot have gone)', a
 
     await panel.getByRole('button', { name: `Undo: Suspend ${name}` }).click()
     await poll(() => page.getByText('Undone: the edit was removed from the queue.').count()).toBe(1)
+    // Its confirmation went with it: it would now say something untrue.
+    expect(await page.getByText(`${name} will be suspended once back online.`).count()).toBe(0)
     await poll(() => queueSummary(page)).toBe(SETTLED)
     await poll(() => panel.getByText('Not sent yet').count()).toBe(0)
     expect(await panel.textContent()).not.toContain('Suspended — cannot open any door')
@@ -298,9 +300,13 @@ test('undo a queued edit before it is sent (offline, so it cannot have gone)', a
     await form.getByLabel('Phone', { exact: true }).fill('020 7946 0999')
     await form.getByRole('button', { name: 'Save changes' }).click()
     await poll(() => queueSummary(page)).toBe('1 queued · 0 failed · 0 to decide')
+    await poll(() => page.getByText(/once back online\./).count()).toBe(1)
   } finally {
     await setConnectionLoss(page, false)
   }
+  // Back online, "… once back online" is no longer what happens: that confirmation goes.
+  // (Well before the toast would go by itself, 10 s after it came.)
+  await poll(() => page.getByText(/once back online\./).count(), { timeout: 1_000 }).toBe(0)
   await poll(async () => (await serverUser(seam, acs_user_id))?.phone_number, {
     timeout: 20_000,
   }).toBe('+442079460999')

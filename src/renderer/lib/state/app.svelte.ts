@@ -26,6 +26,8 @@ export interface Toast {
   message: string
   /** The outbox entry an "Undo" button would discard. */
   undoEntry?: string
+  /** Says the edit goes once Seam can be reached: out of date when it can. */
+  whenBack?: boolean
   kind: 'info' | 'error'
 }
 
@@ -109,7 +111,13 @@ export class AppState {
       if (this.indexReady && this.#index.refreshSchedules(this.clock)) this.#indexChanged()
     }, 30_000)
     this.#cleanup.push(
-      this.api.on('connectivity', (state) => (this.connectivity = state)),
+      this.api.on('connectivity', (state) => {
+        // "… once back online" is no longer what will happen: the edits are on their way.
+        if (state.state === 'online' && this.connectivity.state !== 'online') {
+          this.toasts = this.toasts.filter((t) => !t.whenBack)
+        }
+        this.connectivity = state
+      }),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
       () => clearInterval(tick),
     )
@@ -155,7 +163,9 @@ export class AppState {
         sync.onReplayed(({ handled, needAttention }) =>
           this.toast(
             needAttention
-              ? `Queued edits were sent, but ${needAttention} need${needAttention === 1 ? 's' : ''} your attention: see Queued edits.`
+              ? needAttention === 1
+                ? 'Back online: 1 queued edit needs your decision before it can be sent. See Queued edits.'
+                : `Back online: ${needAttention} queued edits need your decision before they can be sent. See Queued edits.`
               : handled === 1
                 ? 'The queued edit was sent to Seam.'
                 : handled === 2
@@ -238,10 +248,7 @@ export class AppState {
     try {
       const result = await this.sync.outbox.enqueue(edit)
       if (message) {
-        this.toast(
-          this.#whenSent(message),
-          result.entry && !result.cancelled ? { undoEntry: result.entry.id } : {},
-        )
+        this.#confirm(message, result.entry && !result.cancelled ? result.entry.id : undefined)
       }
       return result
     } catch (cause) {
@@ -254,12 +261,12 @@ export class AppState {
   async amend(entryId: string, correction: AmendEdit): Promise<boolean> {
     try {
       const amended = (await this.sync?.outbox.amend(entryId, correction)) ?? false
-      this.toast(
-        amended
-          ? this.#whenSent('The corrected edit will be sent.')
-          : 'That edit is no longer waiting to be corrected: see Queued edits.',
-        amended ? {} : { kind: 'error' },
-      )
+      if (amended) this.#confirm('The corrected edit will be sent.')
+      else {
+        this.toast('That edit is no longer waiting to be corrected: see Queued edits.', {
+          kind: 'error',
+        })
+      }
       return amended
     } catch (cause) {
       this.toast(explain(cause).detail, { kind: 'error' })
@@ -269,24 +276,29 @@ export class AppState {
 
   /**
    * A confirmation of an edit ("… will be suspended."), saying when it reaches Seam if that is
-   * not straight away.
+   * not straight away (such a toast goes once it does).
    */
-  #whenSent(message: string): string {
+  #confirm(message: string, undoEntry?: string): void {
     const until: Partial<Record<ConnectivityState['state'], string>> = {
       offline: ' once back online.',
       unauthorized: ' once Seam accepts the key again.',
     }
     const when = until[this.connectivity.state]
-    return when ? message.replace(/\.$/, when) : message
+    this.toast(when ? message.replace(/\.$/, when) : message, {
+      ...(undoEntry && { undoEntry }),
+      ...(when && { whenBack: true }),
+    })
   }
 
   /** Tells the person that `count` imported people are on their way to Seam. */
   imported(count: number): void {
-    this.toast(this.#whenSent(`${count} ${count === 1 ? 'person' : 'people'} will be created.`))
+    this.#confirm(`${count} ${count === 1 ? 'person' : 'people'} will be created.`)
   }
 
   async undo(entryId: string): Promise<void> {
     const undone = await this.sync?.outbox.undo(entryId)
+    // The confirmation of the undone edit would now say something untrue.
+    if (undone) this.toasts = this.toasts.filter((t) => t.undoEntry !== entryId)
     this.toast(
       undone
         ? 'Undone: the edit was removed from the queue.'
@@ -294,7 +306,10 @@ export class AppState {
     )
   }
 
-  toast(message: string, options: { undoEntry?: string; kind?: Toast['kind'] } = {}): void {
+  toast(
+    message: string,
+    options: { undoEntry?: string; kind?: Toast['kind']; whenBack?: boolean } = {},
+  ): void {
     const toast: Toast = { id: ++this.#toastId, message, kind: options.kind ?? 'info', ...options }
     this.toasts = [...this.toasts.slice(-2), toast]
     setTimeout(() => this.dismiss(toast.id), options.undoEntry ? 10_000 : 6_000)
@@ -305,6 +320,15 @@ export class AppState {
   }
 
   async syncNow(): Promise<void> {
+    const state = this.connectivity.state
+    if (state === 'offline' || state === 'unauthorized') {
+      return this.toast(
+        state === 'offline'
+          ? 'Seam cannot be reached right now: Keyholder syncs by itself as soon as it can.'
+          : 'Seam refuses the key: replace it under the workspace button, then sync.',
+        { kind: 'error' },
+      )
+    }
     await this.sync?.syncNow()
     await this.#refreshSystems()
   }
