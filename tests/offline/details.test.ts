@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { unwrap } from '../../src/shared/errors'
-import { readDetail, refreshGroups } from '../../src/renderer/lib/db/details'
+import { readDetail, refreshDetail, refreshGroups } from '../../src/renderer/lib/db/details'
 import { usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { openClient, pullAll, startRig, type OfflineRig } from '../support/offline'
 
@@ -62,4 +62,20 @@ test('queued group edits, in order: joined then left again is no change; revoke 
   expect(afterLeaving.addable).toContain(a!.name)
   await client.outbox.enqueue({ op: 'revoke_access_to_all_entrances', target_id })
   expect(await shown()).toEqual({ in: [], addable: all })
+})
+
+test('a person deleted outside Keyholder leaves the cache when read again; queued edits stay', async () => {
+  const client = openClient(rig.api)
+  await pullAll(client, rig.api)
+  const [gone] = await client.db.acs_users.limit(1).toArray()
+  const target_id = gone!.acs_user_id
+  await client.outbox.enqueue({ op: 'update', target_id, params: { full_name: 'Too Late' } })
+  await rig.seam.acs.users.delete({ acs_user_id: target_id })
+
+  const error = await refreshDetail(client.db, rig.api, target_id)
+  expect(error).toMatchObject({ kind: 'not_found' })
+  expect(await client.db.acs_users.get(target_id)).toBeUndefined()
+  expect(await readDetail(client.db, client.outbox, target_id)).toBeUndefined()
+  // The edit is not dropped silently: it waits in the queue for the person to discard.
+  expect(await client.outbox.entriesFor(target_id)).toHaveLength(1)
 })

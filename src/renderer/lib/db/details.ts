@@ -128,11 +128,26 @@ export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
     api.invoke('users.list_access_groups', { acs_user_id: id }),
     api.invoke('users.list_accessible_entrances', { acs_user_id: id }),
   ])
+  // A confirmed edit written after we asked is newer than this answer: keep it.
+  const newer = (db.committedAt.get(id) ?? -Infinity) >= asked
+  if (!user.ok && user.error.kind === 'not_found' && !newer) {
+    // Deleted outside Keyholder: Seam no longer has them, so neither does the cache (the next
+    // full listing would drop them too). Edits queued for them stay, for the person to see.
+    await db.transaction(
+      'rw',
+      [db.acs_users, db.memberships, db.entrances, db.user_checked],
+      async () => {
+        await db.acs_users.delete(id)
+        await db.memberships.where('acs_user_id').equals(id).delete()
+        await db.entrances.where('acs_user_id').equals(id).delete()
+        await db.user_checked.delete(id)
+      },
+    )
+    return user.error
+  }
   const failed = [user, groups, entrances].find((r) => !r.ok)
   if (failed && !failed.ok) return failed.error
   if (!user.ok || !groups.ok || !entrances.ok) return null
-  // A confirmed edit written after we asked is newer than this answer: keep it.
-  const newer = (db.committedAt.get(id) ?? -Infinity) >= asked
   // And this answer is newer than any listing page fetched before now (see pull.ts).
   db.committedAt.set(id, Date.now())
   await db.transaction(
