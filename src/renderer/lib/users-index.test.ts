@@ -333,3 +333,20 @@ test('access that starts or ends while the app is open changes the schedule colu
   // Nothing left to change by itself.
   expect(index.refreshSchedules(ends + 365 * 86_400_000)).toBe(false)
 })
+
+test('the type filter offers what the chosen system has; a new person takes their system’s type', () => {
+  const index = new UsersIndex()
+  index.replaceAll([
+    user(1, { acs_system_id: 'sys-a', external_type: 'salto_site_user' }),
+    user(2, { acs_system_id: 'sys-b', external_type: 'brivo_user' }),
+  ])
+  const salto = index.row('u00001')!.brand
+  const brivo = index.row('u00002')!.brand
+  expect(index.brands().sort()).toEqual([brivo, salto].sort())
+  expect(index.brands('sys-a')).toEqual([salto])
+  index.setOutbox([
+    entry('tmp_new', 'create', { acs_system_id: 'sys-b', full_name: 'Walk-in Visitor' }),
+  ])
+  expect(index.row('tmp_new')?.brand).toBe(brivo)
+  expect(index.brands('sys-b')).toEqual([brivo])
+})

@@ -272,6 +272,8 @@ function narrows(before: SearchTerms, now: SearchTerms): boolean {
 export class UsersIndex {
   /** Server copies, by id. */
   readonly #users = new Map<string, AcsUser>()
+  /** One server copy per system: what a user created offline there will most likely be. */
+  readonly #peerOf = new Map<string, AcsUser>()
   /** Queued edits by the id they target (server or temporary). */
   #entries = new Map<string, OutboxEntry[]>()
   #rows = new Map<string, UserRow>()
@@ -309,7 +311,7 @@ export class UsersIndex {
   /** Replaces every user (a fresh load from the cache). */
   replaceAll(users: Iterable<AcsUser>): void {
     this.#users.clear()
-    for (const user of users) this.#users.set(user.acs_user_id, user)
+    for (const user of users) this.#keep(user)
     this.#rebuildAll()
   }
 
@@ -318,14 +320,14 @@ export class UsersIndex {
     for (const [id, user] of this.#users) {
       if (user.acs_system_id === acs_system_id) this.#users.delete(id)
     }
-    for (const user of users) this.#users.set(user.acs_user_id, user)
+    for (const user of users) this.#keep(user)
     this.#rebuildAll()
   }
 
   upsert(users: Iterable<AcsUser>): void {
     const ids: string[] = []
     for (const user of users) {
-      this.#users.set(user.acs_user_id, user)
+      this.#keep(user)
       ids.push(user.acs_user_id)
     }
     this.#refresh(ids)
@@ -463,9 +465,18 @@ export class UsersIndex {
     return counts
   }
 
-  /** The brands present, for the brand filter. */
-  brands(): string[] {
-    return [...new Set([...this.#rows.values()].map((r) => r.brand))].sort(collator.compare)
+  /** The brands present (in one system, or all), for the brand filter. */
+  brands(system: string | null = null): string[] {
+    const brands = new Set<string>()
+    for (const row of this.#rows.values()) {
+      if (system === null || row.system === system) brands.add(row.brand)
+    }
+    return [...brands].sort(collator.compare)
+  }
+
+  #keep(user: AcsUser): void {
+    this.#users.set(user.acs_user_id, user)
+    this.#peerOf.set(user.acs_system_id, user)
   }
 
   #rebuildAll(now = Date.now()): void {
@@ -515,7 +526,12 @@ export class UsersIndex {
   #addCreated(id: string, entries: OutboxEntry[], now: number): void {
     if (entries[0]?.op !== 'create') return
     const view = applyPending(undefined, entries)
-    if (view) this.#rows.set(id, toRow(view, entries, now))
+    if (!view) return
+    const row = toRow(view, entries, now)
+    // Seam gives the type when it creates them; until then, the one their system's people have.
+    const peer = this.#peerOf.get(view.acs_system_id)
+    if (peer) row.brand = describeExternalType(peer.external_type, peer.external_type_display_name)
+    this.#rows.set(id, row)
   }
 
   #changed(): void {

@@ -214,7 +214,7 @@ export class AppState {
 
   /** After the index changed: new results, and what the sidebar counts and filters offer. */
   #indexChanged(): void {
-    this.brands = this.#index.brands()
+    this.brands = this.#index.brands(this.query.system)
     this.systemCounts = this.#index.countsBySystem()
     this.search()
   }
@@ -234,6 +234,13 @@ export class AppState {
 
   setQuery(patch: Partial<Query>): void {
     Object.assign(this.query, patch)
+    if ('system' in patch && this.indexReady) {
+      // Only the types the chosen system has; a type it lacks would leave the table empty.
+      this.brands = this.#index.brands(this.query.system)
+      if (this.query.brand !== null && !this.brands.includes(this.query.brand)) {
+        this.query.brand = null
+      }
+    }
     if (this.indexReady) this.search()
     else void this.#showFirstRows()
   }
