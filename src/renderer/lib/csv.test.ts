@@ -231,6 +231,11 @@ describe('parseImport rows', () => {
       /“03\/04\/2026” is not a date/,
     )
     expect(one('Zoë,,,,2026-02-30,2026-05-01,').errors.starts_at).toMatch(/not a date/)
+    // Refused, and never shown as a guess either: the row keeps what the file says.
+    const guessed = one('Zoë,,,,2026-12-31,01/02/2027,')
+    expect(guessed.errors.ends_at).toMatch(/“01\/02\/2027” is not a date/)
+    expect(guessed.draft.ends_at).toBe('01/02/2027')
+    expect(localToIso(guessed.draft.ends_at)).toBeNull()
     const bad = one('Zoë,,,,,,Lobby;Roof;Vault')
     expect(bad.errors.access_groups).toBe(
       'There are no access groups “Roof”, “Vault” in this system.',

@@ -68,10 +68,13 @@ function countryName(code: CountryCode): string {
   return WITH_THE.has(code) ? `the ${name}` : name
 }
 
-/** `datetime-local` value (local wall time) → ISO instant, or null when empty/invalid. */
+/**
+ * `datetime-local` value (local wall time) → ISO instant, or null when empty or in any other
+ * form: `new Date` would read "01/02/2027" as 2 January, which is 1 February in most places.
+ */
 export function localToIso(value: string): string | null {
-  if (!value.trim()) return null
-  const ms = new Date(value).getTime()
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim())) return null
+  const ms = new Date(value.trim()).getTime()
   return Number.isNaN(ms) ? null : new Date(ms).toISOString()
 }
 
