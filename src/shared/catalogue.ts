@@ -20,6 +20,8 @@ export interface CodeExplanation {
   /** What the person should do now, concretely (who to call, what to click, or "nothing — wait"). */
   next_step: string
   severity: Severity
+  /** While it lasts, none of the person's doors opens for them whatever their groups say. */
+  locksOut?: boolean
 }
 
 export type ErrorCode = AcsUserError['error_code']
@@ -41,6 +43,7 @@ export const errorCodes: Record<ErrorCode, CodeExplanation> = {
     next_step:
       'If they still need access, add them again in Keyholder. If they do not, delete this leftover record.',
     severity: 'error',
+    locksOut: true,
   },
   salto_ks_subscription_limit_exceeded: {
     title: 'Salto KS site has no free user slots',
@@ -49,6 +52,7 @@ export const errorCodes: Record<ErrorCode, CodeExplanation> = {
     next_step:
       'Free a slot by suspending or deleting someone who no longer needs access, or ask the Salto KS site owner about a larger plan. Then refresh this person.',
     severity: 'error',
+    locksOut: true,
   },
   failed_to_create_on_acs_system: {
     title: 'Could not be added to the door system',
@@ -56,6 +60,7 @@ export const errorCodes: Record<ErrorCode, CodeExplanation> = {
       'Keyholder and Seam have this person, but the door system did not accept them. None of their credentials work yet.',
     next_step: `Refresh in a few minutes. If the error is still here, ${ESCALATE}.`,
     severity: 'error',
+    locksOut: true,
   },
   failed_to_update_on_acs_system: {
     title: 'Last change did not reach the door system',
@@ -95,6 +100,7 @@ export const warningCodes: Record<WarningCode, CodeExplanation> = {
     next_step:
       'Check their access dates on this page. If the dates are current, free a slot (suspend or delete someone who has left) or ask the Salto KS site owner to make them active again.',
     severity: 'warning',
+    locksOut: true,
   },
   acs_user_inactive: {
     title: 'Not active in the door system',
@@ -103,6 +109,7 @@ export const warningCodes: Record<WarningCode, CodeExplanation> = {
     next_step:
       "Check their access dates and fix them if they are wrong (Seam's message below may say more). Otherwise ask the door system's administrator to make them active again.",
     severity: 'warning',
+    locksOut: true,
   },
   unknown_issue_with_acs_user: {
     title: 'Unexplained problem with the door system',

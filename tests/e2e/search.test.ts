@@ -199,6 +199,14 @@ test('the detail explains errors, warnings and pending changes, and what to do',
     expect(said).toContain(`What to do: ${text.next_step}`)
   }
 
+  // A problem that keeps every door shut is not contradicted by "Active" and a list of doors.
+  const shutOut = everyone.find(
+    (u) => u.errors[0]?.error_code === 'deleted_externally' && !u.is_suspended,
+  )!
+  const locked = await openPerson(page, shutOut.full_name!)
+  await poll(() => locked.getByRole('heading', { name: 'Doors they are given' }).count()).toBe(1)
+  expect(await locked.textContent()).toContain('not suspended, but no door opens for them')
+
   // A Latch resident is changed in Latch Mission Control: the actions say so instead of acting.
   const resident = everyone.find((u) =>
     u.warnings.some((w) => w.warning_code === 'latch_resident_user'),

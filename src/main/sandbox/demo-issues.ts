@@ -299,8 +299,12 @@ export function placeIssues(
     const user = candidates[Math.floor((((n * 7 + 3) % 17) / 17) * candidates.length)]
     if (!user) return
     used.add(user.acs_user_id)
-    const at = new Date(now - (n + 1) * 47 * 60_000).toISOString()
     const other = groupsOf(user.system).find((g) => !user.group_ids.includes(g))
+    // Errors and warnings have stood for hours; changes in progress began minutes ago, as they
+    // normally do (one older than an hour would be shown as stuck).
+    const kind = example.make(user, new Date(now).toISOString(), other)
+    const ago = kind.pending_mutations?.length ? (n % 9) + 2 : (n + 1) * 47
+    const at = new Date(now - ago * 60_000).toISOString()
     const made = example.make(user, at, other)
     issues.set(user.acs_user_id, {
       errors: made.errors ?? [],
