@@ -233,6 +233,30 @@ describe('editing a person', () => {
     expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'd.scully@example.com' })
   })
 
+  test('correcting what Seam refused: said at once, and not sent again until changed', async () => {
+    const { onupdate } = render({
+      mode: 'edit',
+      initial: dana,
+      refused: { email_address: 'Seam refused this: This domain is not allowed.' },
+    })
+    await expect.element(field('Email')).toHaveAccessibleDescription(/This domain is not allowed/)
+    await field('Full name').fill('Dana K. Scully')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect.element(field('Email')).toHaveFocus()
+    expect(onupdate).not.toHaveBeenCalled()
+
+    await field('Email').fill('dana@fbi.example')
+    await expect
+      .element(field('Email'))
+      .not.toHaveAccessibleDescription(/This domain is not allowed/)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
+    expect(onupdate.mock.calls[0]?.[0]).toEqual({
+      full_name: 'Dana K. Scully',
+      email_address: 'dana@fbi.example',
+    })
+  })
+
   test('a saved number is shown as people write it, with its country code, and kept if untouched', async () => {
     const { onupdate, onclose } = render({
       mode: 'edit',
