@@ -80,18 +80,29 @@ describe('usersToCsv', () => {
             { warning_code: 'unknown_issue_with_acs_user' },
           ],
           pending_mutations: [{ mutation_code: 'updating_user_information' }],
-          pending_entries: [{ op: 'update' }, { op: 'suspend' }],
+          pending_entries: [
+            {
+              op: 'update',
+              params: { phone_number: '+442079460111' },
+              status: 'queued',
+              label: 'Zoë',
+            },
+            { op: 'suspend', params: {}, status: 'failed', label: 'Zoë' },
+          ],
         } as unknown as AcsUser),
       ],
       (id) => (id === 'sys-1' ? 'Main building' : '?'),
     )
-    expect(csv.startsWith('\uFEFFUser ID,Full name,Email,Phone,System,User type,')).toBe(true)
+    expect(csv.startsWith('\uFEFFUser ID,Full name,Email,Phone,System,System ID,User type,')).toBe(
+      true,
+    )
     expect(csv.split('\r\n')).toHaveLength(2)
     const [header, row] = csvRows(csv) as [string[], string[]]
     const cell = Object.fromEntries(header.map((h, i) => [h, row[i]]))
-    expect(header).toHaveLength(21)
+    expect(header).toHaveLength(22)
     expect(cell).toMatchObject({
       System: 'Main building',
+      'System ID': 'sys-1',
       'User type': 'Salto KS user',
       Suspended: 'yes',
       'Access starts': '2099-02-01T09:00:00.000Z',
@@ -100,7 +111,8 @@ describe('usersToCsv', () => {
       Errors: 'failed_to_update_on_acs_system',
       Warnings: 'being_deleted; unknown_issue_with_acs_user',
       'Seam pending changes': 'updating_user_information',
-      'Queued in Keyholder': 'update; suspend',
+      'Queued in Keyholder':
+        'Change phone of Zoë to +44 20 7946 0111 (Waiting); Suspend Zoë (Failed)',
       'Managed by Seam': 'yes',
       'Last synced with the door system': '2026-01-15T11:00:00.000Z',
     })

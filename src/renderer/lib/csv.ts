@@ -9,6 +9,7 @@ import { e164, type CreateUserInput } from '../../shared/contract'
 import { describeExternalType } from '../../shared/catalogue'
 import { scheduleLabels, scheduleState } from './format'
 import type { ViewUser } from './sync/overlay'
+import { describeEntry, statusLabel } from './outbox-text'
 import { emptyDraft, isoToLocal, validateDraft, type UserDraft } from './validation'
 
 export const MAX_IMPORT_ROWS = 5000
@@ -51,6 +52,7 @@ const exportColumns: [string, (user: ViewUser, systemName: (id: string) => strin
   ['Email', (u) => u.email_address ?? u.email ?? ''],
   ['Phone', (u) => u.phone_number ?? ''],
   ['System', (u, name) => name(u.acs_system_id)],
+  ['System ID', (u) => u.acs_system_id],
   ['User type', (u) => describeExternalType(u.external_type, u.external_type_display_name)],
   ['Suspended', (u) => yesNo(u.is_suspended)],
   ['Access starts', (u) => isoUtc(u.access_schedule?.starts_at)],
@@ -66,7 +68,10 @@ const exportColumns: [string, (user: ViewUser, systemName: (id: string) => strin
     'Seam pending changes',
     (u) => (u.pending_mutations ?? []).map((m) => m.mutation_code).join('; '),
   ],
-  ['Queued in Keyholder', (u) => u.pending_entries.map((e) => e.op).join('; ')],
+  [
+    'Queued in Keyholder',
+    (u) => u.pending_entries.map((e) => `${describeEntry(e)} (${statusLabel(e)})`).join('; '),
+  ],
   ['Managed by Seam', (u) => yesNo(u.is_managed)],
   ['Created', (u) => isoUtc(u.created_at)],
   ['Last synced with the door system', (u) => isoUtc(u.last_successful_sync_at)],
