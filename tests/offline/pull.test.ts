@@ -145,3 +145,30 @@ test('storage failures are put in words a person can act on', () => {
   )
   expect(describeStorageError(new Error('other'))).toBeNull()
 })
+
+test('at start, a listing older than a few minutes is renewed: a rename elsewhere raises no event', async () => {
+  const client = openClient(rig.api)
+  const api = { ...rig.api, on: () => () => undefined }
+  await new SyncEngine(client.db, api).syncNow()
+  const [someone] = await usersOfSystem(client.db, systemId).limit(1).toArray()
+  await rig.seam.acs.users.update({
+    acs_user_id: someone!.acs_user_id,
+    full_name: 'Renamed Elsewhere',
+  })
+  const nameNow = async () => (await client.db.acs_users.get(someone!.acs_user_id))?.full_name
+
+  // Just listed: a start now renews nothing.
+  const soon = new SyncEngine(client.db, api)
+  await soon.start()
+  await soon.refresh()
+  await soon.stop()
+  expect(await nameNow()).toBe(someone!.full_name)
+
+  // Listed longer ago than the start threshold: the start lists again, and finds the rename.
+  const later = new SyncEngine(client.db, api, { startFullSyncAfterMs: 0 })
+  const listed = new Promise<string>((resolve) => later.onSynced(resolve))
+  await later.start()
+  expect(await listed).toBe(systemId)
+  await later.stop()
+  expect(await nameNow()).toBe('Renamed Elsewhere')
+})

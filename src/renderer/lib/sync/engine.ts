@@ -29,6 +29,11 @@ export interface EngineOptions {
   refreshIntervalMs?: number
   /** A full listing at least this often, even if events say nothing changed. */
   fullSyncMaxAgeMs?: number
+  /**
+   * At start (the app opened, or this workspace chosen), a full listing of systems last listed
+   * longer ago than this: changes made elsewhere meanwhile (a rename, say) raise no event.
+   */
+  startFullSyncAfterMs?: number
   replayer?: ReplayerOptions
 }
 
@@ -47,6 +52,8 @@ export class SyncEngine {
   readonly #replayed = new Set<(result: { handled: number; needAttention: number }) => void>()
   /** The connection came back and queued edits, if any, have not all been dealt with yet. */
   #backOnline = false
+  /** Online once since start: the first time, older listings are renewed (see options). */
+  #wasOnline = false
   #tracking: Promise<void> = Promise.resolve()
   #status: EngineStatus = {
     connectivity: 'checking',
@@ -62,7 +69,12 @@ export class SyncEngine {
   constructor(db: KeyholderDb, api: KeyholderApi, options: EngineOptions = {}) {
     this.#db = db
     this.#api = api
-    this.#options = { refreshIntervalMs: 60_000, fullSyncMaxAgeMs: 15 * 60_000, ...options }
+    this.#options = {
+      refreshIntervalMs: 60_000,
+      fullSyncMaxAgeMs: 15 * 60_000,
+      startFullSyncAfterMs: 5 * 60_000,
+      ...options,
+    }
     this.outbox = new Outbox(db)
     this.replayer = new Replayer(db, this.outbox, api, {
       ...options.replayer,
@@ -119,12 +131,12 @@ export class SyncEngine {
   }
 
   /** Lists only systems that changed (by events) or whose last full listing is old. */
-  refresh(): Promise<void> {
+  refresh(maxAgeMs = this.#options.fullSyncMaxAgeMs): Promise<void> {
     if (this.#status.connectivity !== 'online') return Promise.resolve()
     return this.#pull(async (acs_system_id) => {
       const state = await this.#db.sync_state.get(acs_system_id)
       const age = state?.last_synced_at ? Date.now() - Date.parse(state.last_synced_at) : Infinity
-      if (age > this.#options.fullSyncMaxAgeMs) return this.#fullListing(acs_system_id)
+      if (age > maxAgeMs) return this.#fullListing(acs_system_id)
       const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
       if (!events) return {}
       return events.changed && { eventsSeenUntil: events.seenUntil }
@@ -211,7 +223,10 @@ export class SyncEngine {
     this.#set({ connectivity: state })
     this.replayer.setConnectivity(state)
     void this.#trackReplay()
-    if (cameOnline) void this.refresh()
+    if (!cameOnline) return
+    const first = !this.#wasOnline
+    this.#wasOnline = true
+    void this.refresh(first ? this.#options.startFullSyncAfterMs : undefined)
   }
 
   #set(patch: Partial<EngineStatus>): void {
