@@ -25,7 +25,9 @@ const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-end
                                  "Keyholder sandbox: ENDPOINT KEY" (a random per-run sandbox key)
   --sandbox-only                 for benchmarks: runs only the sandbox server (in its own process,
                                  as Seam's servers are), prints that line and waits
-  --sandbox-latency-ms N         for benchmarks: the sandbox answers N ms late, like a distant server`
+  --sandbox-latency-ms N         for benchmarks: the sandbox answers N ms late, like a distant server
+  --sandbox-key KEY              with --sandbox-only: the key it accepts (random otherwise), so it
+                                 can be stopped and started again under an app pointed at it`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       'print-sandbox-credentials': { type: 'boolean', default: false },
       'sandbox-only': { type: 'boolean', default: false },
       'sandbox-latency-ms': { type: 'string' },
+      'sandbox-key': { type: 'string' },
       'renderer-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -60,7 +63,8 @@ async function main(): Promise<void> {
     ...(loadTestUsers !== undefined && { loadTestUsers }),
   }
   if (values['sandbox-only']) {
-    const sandbox = await startSandbox({ ...sandboxOptions, port })
+    const key = values['sandbox-key']
+    const sandbox = await startSandbox({ ...sandboxOptions, port, ...(key && { apiKey: key }) })
     console.log(`Keyholder sandbox: ${sandbox.endpoint} ${sandbox.apiKey}`)
     const stop = () => void sandbox.stop().then(() => process.exit(0))
     process.once('SIGINT', stop)

@@ -28,6 +28,11 @@ export interface SandboxOptions {
   seed?: number
   /** Milliseconds added to every answer: a real server's distance, for benchmarks. */
   latencyMs?: number
+  /**
+   * The key it accepts (random unless given): a sandbox stopped and started again with the same
+   * key (and port) is the same server to an app pointed at it, as after a real outage.
+   */
+  apiKey?: string
 }
 
 export interface Sandbox {
@@ -56,7 +61,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     workspace_id: uuid(),
     is_sandbox: true,
   })
-  const apiKey = `seam_sandbox_${randomBytes(16).toString('hex')}`
+  const apiKey = options.apiKey ?? `seam_sandbox_${randomBytes(16).toString('hex')}`
   db.addApiKey({ name: 'Keyholder', token: apiKey, workspace_id: workspace.workspace_id })
   const world = new SandboxWorld(db, workspace.workspace_id)
 
