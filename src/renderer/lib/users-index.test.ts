@@ -132,6 +132,10 @@ describe('the users index', () => {
     expect(ids('06 51 01 06 60')).toEqual(['u00005'])
     // Two groups may still be words of a name or address ("Room 3 14").
     expect(ids('06 51').sort()).toEqual(['u00005', 'u00006'])
+    // From a phone number to words: the earlier, phone-only result is not narrowed.
+    london.upsert([user(7, { full_name: 'Dupont 06 51 01', phone_number: '+33612345678' })])
+    expect(ids('06 51 01')).toEqual(['u00005'])
+    expect(ids('06 51 01 dupont')).toEqual(['u00007'])
     // Typed one key at a time: every prefix still finds the person (narrowing stays right).
     const typed = '020 7946 0456'
     for (let end = 1; end <= typed.length; end++)
@@ -268,6 +272,9 @@ test('a large index finds exactly what a plain look at every row finds, however 
     '+44 (0)20 7940 0012',
     '4420794',
     '020 7940 00',
+    '020 7940 00 ana',
+    '1 2 3',
+    '32 1 0',
     '4',
     '2079',
     '0207',

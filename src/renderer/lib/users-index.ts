@@ -256,16 +256,19 @@ class Haystack {
 
 /** True when every row matching `now` surely matched `before` (so the old result can be narrowed). */
 function narrows(before: SearchTerms, now: SearchTerms): boolean {
+  const digitsHold = (old: NonNullable<SearchTerms['phone']>, next: SearchTerms['phone']) =>
+    next !== null &&
+    (old.fromStart
+      ? next.fromStart && next.digits.startsWith(old.digits)
+      : next.digits.includes(old.digits))
+  // Before, only phone numbers were looked in: only a longer phone number narrows that.
+  if (before.phoneOnly) return now.phoneOnly && digitsHold(before.phone!, now.phone)
   // Every word before is inside a word now (or inside the digits now: they are in the search
   // string too), and a phone match now was one before.
   const wordsHold = (words: string[]) =>
     before.words.every((old) => words.some((w) => w.includes(old)))
   const phoneHolds = (phone: NonNullable<SearchTerms['phone']>) =>
-    wordsHold([phone.digits]) ||
-    (before.phone !== null &&
-      (before.phone.fromStart
-        ? phone.fromStart && phone.digits.startsWith(before.phone.digits)
-        : phone.digits.includes(before.phone.digits)))
+    wordsHold([phone.digits]) || (before.phone !== null && digitsHold(before.phone, phone))
   return wordsHold(now.words) && (now.phone === null || phoneHolds(now.phone))
 }
 
@@ -304,13 +307,17 @@ export class UsersIndex {
    */
   refreshSchedules(now = Date.now()): boolean {
     if (now < this.#scheduleChangesAt) return false
-    this.#rebuildAll(now)
+    const due: string[] = []
+    for (const row of this.#rows.values()) if (row.scheduleChangesAt <= now) due.push(row.id)
+    this.#refresh(due, now)
+    this.#scheduleChangesAt = earliestScheduleChange(this.#rows.values())
     return true
   }
 
   /** Replaces every user (a fresh load from the cache). */
   replaceAll(users: Iterable<AcsUser>): void {
     this.#users.clear()
+    this.#peerOf.clear()
     for (const user of users) this.#keep(user)
     this.#rebuildAll()
   }
@@ -320,6 +327,7 @@ export class UsersIndex {
     for (const [id, user] of this.#users) {
       if (user.acs_system_id === acs_system_id) this.#users.delete(id)
     }
+    this.#peerOf.delete(acs_system_id)
     for (const user of users) this.#keep(user)
     this.#rebuildAll()
   }
@@ -335,7 +343,13 @@ export class UsersIndex {
 
   remove(ids: Iterable<string>): void {
     const list = [...ids]
-    for (const id of list) this.#users.delete(id)
+    for (const id of list) {
+      const user = this.#users.get(id)
+      if (user && this.#peerOf.get(user.acs_system_id) === user) {
+        this.#peerOf.delete(user.acs_system_id)
+      }
+      this.#users.delete(id)
+    }
     this.#refresh(list)
   }
 
@@ -486,9 +500,7 @@ export class UsersIndex {
     for (const [id, entries] of this.#entries) {
       if (!this.#users.has(id)) this.#addCreated(id, entries, now)
     }
-    let next = Infinity
-    for (const row of this.#rows.values()) next = Math.min(next, row.scheduleChangesAt)
-    this.#scheduleChangesAt = next
+    this.#scheduleChangesAt = earliestScheduleChange(this.#rows.values())
     this.#changed()
   }
 
@@ -497,8 +509,7 @@ export class UsersIndex {
    * belongs) rather than rebuilt: sorting 50,000 rows after every queued edit would stall the
    * next keystroke.
    */
-  #refresh(ids: Iterable<string>): void {
-    const now = Date.now()
+  #refresh(ids: Iterable<string>, now = Date.now()): void {
     const list = [...ids]
     const old = list.map((id) => this.#rows.get(id)).filter((r) => r !== undefined)
     for (const id of list) {
@@ -568,6 +579,12 @@ export function settledTargets(before: OutboxEntry[], after: OutboxEntry[]): str
     ...after.filter((e) => e.status === 'conflict' && was.get(e.id) !== 'conflict'),
   ].map((e) => e.target_id)
   return [...new Set(targets)]
+}
+
+function earliestScheduleChange(rows: Iterable<UserRow>): number {
+  let next = Infinity
+  for (const row of rows) next = Math.min(next, row.scheduleChangesAt)
+  return next
 }
 
 /** Where `row` goes in rows already sorted by `compare` (binary search). */
