@@ -240,7 +240,7 @@ describe('editing a person', () => {
       refused: { email_address: 'Seam refused this: This domain is not allowed.' },
     })
     await expect.element(field('Email')).toHaveAccessibleDescription(/This domain is not allowed/)
-    await field('Full name').fill('Dana K. Scully')
+    // Saved exactly as it was, it would only be refused again.
     await page.getByRole('button', { name: 'Save changes' }).click()
     await expect.element(field('Email')).toHaveFocus()
     expect(onupdate).not.toHaveBeenCalled()
@@ -251,10 +251,18 @@ describe('editing a person', () => {
       .not.toHaveAccessibleDescription(/This domain is not allowed/)
     await page.getByRole('button', { name: 'Save changes' }).click()
     await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
-    expect(onupdate.mock.calls[0]?.[0]).toEqual({
-      full_name: 'Dana K. Scully',
-      email_address: 'dana@fbi.example',
+    expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'dana@fbi.example' })
+  })
+
+  test('a refused schedule is fixed by changing either its start or its end', async () => {
+    render({
+      mode: 'edit',
+      initial: { ...dana, starts_at: '2030-01-01T09:00', ends_at: '2031-12-31T18:00' },
+      refused: { starts_at: 'Seam refused this: The schedule is too long.' },
     })
+    await expect.element(field('Starts')).toHaveAccessibleDescription(/too long/)
+    await field('Ends').fill('2030-06-30T18:00')
+    await expect.element(field('Starts')).not.toHaveAccessibleDescription(/too long/)
   })
 
   test('a saved number is shown as people write it, with its country code, and kept if untouched', async () => {
