@@ -29,8 +29,10 @@ export function workspaceNameProblem(name: string): string | null {
   const trimmed = name.trim()
   if (!trimmed) return 'Enter a name, for example "Head office".'
   if (trimmed.length > 100) return 'Use at most 100 characters.'
-  const letters = trimmed.toLowerCase().replace(/[^\p{L}]+/gu, '')
-  if (letters.includes('practice') || letters === 'sandbox') {
+  // Only the sandbox's own name, however spelled: "Riverside Dental Practice" is a real name.
+  const letters = (text: string) => text.toLowerCase().replace(/[^\p{L}]+/gu, '')
+  const sandboxLike = [SANDBOX_NAME, 'Sandbox', 'Practice data', 'Practice'].map(letters)
+  if (sandboxLike.includes(letters(trimmed))) {
     return 'That name is kept for the practice sandbox, so real doors are never mistaken for practice. Choose another name.'
   }
   return null

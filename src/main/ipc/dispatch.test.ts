@@ -68,6 +68,7 @@ describe('the IPC dispatcher', () => {
     ['workspaces.add', { name: 'Sandbox — practice data', api_key: 'k' }],
     ['workspaces.rename', { workspace_id: 'w1', name: ' SANDBOX ' }],
     ['workspaces.rename', { workspace_id: 'w1', name: 'Practice-Data' }],
+    ['workspaces.rename', { workspace_id: 'w1', name: 'sandbox: practice data' }],
   ])('rejects a bad %s payload without calling the handler', async (channel, payload) => {
     const { handlers, calls } = echoHandlers()
     const result = await createDispatcher(handlers, toError)(channel, payload)
@@ -97,4 +98,15 @@ describe('the IPC dispatcher', () => {
     expect(() => mergeHandlers(first, first)).toThrow(/Two handlers/)
     expect(() => mergeHandlers(first)).toThrow(/No handler for/)
   })
+})
+
+test('a real name with one of the sandbox’s words in it is a fine workspace name', async () => {
+  const { handlers, calls } = echoHandlers()
+  const dispatch = createDispatcher(handlers, toError)
+  for (const name of ['Riverside Dental Practice', 'Seam sandbox', 'PracticeWorks HQ']) {
+    expect(await dispatch('workspaces.rename', { workspace_id: 'w1', name })).toMatchObject({
+      ok: true,
+    })
+  }
+  expect(calls).toHaveLength(3)
 })
