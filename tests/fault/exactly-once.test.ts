@@ -296,8 +296,12 @@ describe('exactly once through a faulty network', () => {
     })
     await replayUntilSettled(client)
     expect((await client.db.outbox.get(entry!.id))?.status).toBe('failed')
-    // Behind the failed edit, another waits its turn.
-    await client.outbox.enqueue({ op: 'suspend', target_id: user.acs_user_id })
+    // Behind the failed edit, a later one of the same field waits its turn: it must win.
+    await client.outbox.enqueue({
+      op: 'update',
+      target_id: user.acs_user_id,
+      params: { full_name: 'Renamed Again' },
+    })
     mode = 'random'
     expect(
       await client.outbox.amend(entry!.id, {
@@ -309,9 +313,8 @@ describe('exactly once through a faulty network', () => {
     expect(await client.db.outbox.count()).toBe(0)
     const server = await rig.seam.acs.users.get({ acs_user_id: user.acs_user_id })
     expect(server).toMatchObject({
-      full_name: 'Corrected Person',
+      full_name: 'Renamed Again',
       email_address: 'accepted@example.com',
-      is_suspended: true,
     })
     // Only a failed edit can be corrected: this one is gone.
     expect(
@@ -343,14 +346,24 @@ describe('exactly once through a faulty network', () => {
     })
     mode = 'random'
     invalidPath = '/acs/users/update'
-    await client.outbox.amend(created.entry!.id, {
-      op: 'create',
-      params: {
-        acs_system_id: systemId,
-        full_name: 'Fixed Later',
-        email_address: 'fixed.later@example.com',
-      },
-    })
+    // Not to another system: the group queued after it belongs to this one.
+    const other = (await client.db.acs_systems.toArray()).find((s) => s.acs_system_id !== systemId)!
+    await expect(
+      client.outbox.amend(created.entry!.id, {
+        op: 'create',
+        params: { acs_system_id: other.acs_system_id, full_name: 'Fixed Later' },
+      }),
+    ).rejects.toThrow(/access group changes queued/)
+    expect(
+      await client.outbox.amend(created.entry!.id, {
+        op: 'create',
+        params: {
+          acs_system_id: systemId,
+          full_name: 'Fixed Later',
+          email_address: 'fixed.later@example.com',
+        },
+      }),
+    ).toBe(true)
     await replayUntilSettled(client)
     expect(await client.db.outbox.count()).toBe(0)
     const everyone = await rig.seam

@@ -1,5 +1,6 @@
 import type { AcsUser } from '../../shared/domain'
 import type { Handlers } from '../ipc/dispatch'
+import { requestScope } from '../ipc/scope'
 import { OnceByKey } from '../once-by-key'
 import type { Session } from '../session'
 
@@ -17,8 +18,11 @@ export function seamHandlers(session: Session): Partial<Handlers> {
     'users.create': ({ idempotency_key, ...input }) => {
       const create = () => session.call((c) => c.createUser(input))
       if (!idempotency_key) return create()
-      const { workspace_id } = session.activeWorkspace()
-      return creates.run(`${workspace_id}:${idempotency_key}`, create)
+      // The same entry asking for the same person: a corrected create (new details, same
+      // entry) is a different request, and goes.
+      const workspace_id =
+        requestScope.getStore()?.workspace_id ?? session.activeWorkspace().workspace_id
+      return creates.run(`${workspace_id}:${idempotency_key}:${JSON.stringify(input)}`, create)
     },
     'users.update': async ({ acs_user_id, changes }) => {
       await session.call((c) => c.updateUser(acs_user_id, changes))

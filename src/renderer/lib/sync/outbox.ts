@@ -206,7 +206,16 @@ export class Outbox {
       const again = { status: 'queued', next_attempt_at: 0, failures: 0, last_error: null } as const
       if (correction.op === 'create') {
         const { acs_system_id, full_name } = correction.params
-        // The person may have moved the new user to another system: their later edits go too.
+        const later = await this.#entriesFor(entry.target_id)
+        if (
+          acs_system_id !== entry.acs_system_id &&
+          later.some((e) => e.op === 'add_to_access_group' || e.op === 'remove_from_access_group')
+        ) {
+          throw new Error(
+            `${entry.label} has access group changes queued in the system they were first added to: discard those under Queued edits before moving them to another system.`,
+          )
+        }
+        // Moved to another system: their later edits (none of them about groups) go too.
         await db.outbox
           .where('target_id')
           .equals(entry.target_id)
