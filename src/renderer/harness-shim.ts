@@ -21,17 +21,26 @@ function harnessToken(): string {
   return sessionStorage.getItem(KEY) ?? ''
 }
 
-const token = harnessToken()
+let token = harnessToken()
+// The harness started again prints a new URL: opened in this tab, only its fragment changes.
+window.addEventListener('hashchange', () => {
+  const before = token
+  token = harnessToken()
+  if (token !== before) void socket?.then((ws) => ws.close()).catch(() => undefined)
+})
 const listeners = new Map<EventName, Set<(payload: never) => void>>()
 const pending = new Map<number, (result: Result<unknown>) => void>()
 let nextId = 1
 let socket: Promise<WebSocket> | null = null
 
+// Whether main got the request is unknown (as when a network drops an answer): the outbox
+// treats it so, and looks before sending again.
 const lost = (): Result<never> => ({
   ok: false,
   error: {
-    kind: 'local',
-    message: 'The Keyholder harness is not running. Start it again and reload this page.',
+    kind: 'unreachable',
+    message:
+      'The Keyholder harness is not running, or was started again: open the address it printed (with its #token).',
   },
 })
 

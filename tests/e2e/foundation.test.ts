@@ -218,3 +218,30 @@ describe('first run on a computer where a real workspace is already configured',
     await page.context().close()
   })
 })
+
+describe('a harness started again on the same port', () => {
+  test('the page picks up the new printed address, token and all, without losing its place', async () => {
+    const port = String(await closedPort())
+    let harness = await startHarness(['--port', port])
+    const page = await (await newProfile(browser)).newPage()
+    try {
+      await page.goto(harness.url)
+      const info = () =>
+        page.evaluate(async () => (await window.keyholder.invoke('app.info', {})).ok)
+      await poll(info).toBe(true)
+      // The token is out of the address bar, kept for this tab only.
+      expect(new URL(page.url()).hash).toBe('')
+
+      await harness.stop()
+      harness = await startHarness(['--port', port])
+      // The old token is refused by the new harness…
+      expect(await info()).toBe(false)
+      // …and opening the new address in the same tab (only its fragment differs) is enough.
+      await page.goto(harness.url)
+      await poll(info).toBe(true)
+    } finally {
+      await page.context().close()
+      await harness.stop()
+    }
+  })
+})
