@@ -7,6 +7,7 @@ import type { Outbox } from '../sync/outbox'
 import type { ViewUser } from '../sync/overlay'
 import { isTempId } from '../sync/outbox-types'
 import {
+  dropCachedUser,
   toCachedUser,
   type CachedEntrance,
   type CachedGroup,
@@ -133,15 +134,8 @@ export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
   if (!user.ok && user.error.kind === 'not_found' && !newer) {
     // Deleted outside Keyholder: Seam no longer has them, so neither does the cache (the next
     // full listing would drop them too). Edits queued for them stay, for the person to see.
-    await db.transaction(
-      'rw',
-      [db.acs_users, db.memberships, db.entrances, db.user_checked],
-      async () => {
-        await db.acs_users.delete(id)
-        await db.memberships.where('acs_user_id').equals(id).delete()
-        await db.entrances.where('acs_user_id').equals(id).delete()
-        await db.user_checked.delete(id)
-      },
+    await db.transaction('rw', [db.acs_users, db.memberships, db.entrances, db.user_checked], () =>
+      dropCachedUser(db, id),
     )
     return user.error
   }

@@ -1,6 +1,6 @@
 import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderDb } from '../db/schema'
-import { toCachedUser } from '../db/schema'
+import { dropCachedUser, toCachedUser } from '../db/schema'
 import type { OutboxEntry } from './outbox-types'
 import { withChanges } from './overlay'
 
@@ -37,7 +37,7 @@ export async function commitSuccess(
 ): Promise<boolean> {
   return db.transaction(
     'rw',
-    [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances],
+    [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances, db.user_checked],
     async () => {
       const stored = await db.outbox.get(entry.id)
       if (!stored || !unchanged(stored, entry)) return false
@@ -70,9 +70,7 @@ export async function commitSuccess(
           else if (cached) await put({ ...cached, is_suspended: stored.op === 'suspend' })
           break
         case 'delete':
-          await db.acs_users.delete(stored.target_id)
-          await db.memberships.where('acs_user_id').equals(stored.target_id).delete()
-          await db.entrances.where('acs_user_id').equals(stored.target_id).delete()
+          await dropCachedUser(db, stored.target_id)
           break
         case 'add_to_access_group':
           await db.memberships.put({ acs_user_id: stored.target_id, ...stored.params })

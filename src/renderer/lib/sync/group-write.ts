@@ -42,7 +42,14 @@ export class GroupWriter {
 
   async #write(batch: Queued[]): Promise<void> {
     const db = this.#db
-    const tables = [db.outbox, db.acs_users, db.id_map, db.memberships, db.entrances]
+    const tables = [
+      db.outbox,
+      db.acs_users,
+      db.id_map,
+      db.memberships,
+      db.entrances,
+      db.user_checked,
+    ]
     const results: unknown[] = []
     try {
       await db.transaction('rw', tables, async () => {
