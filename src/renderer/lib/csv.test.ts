@@ -88,10 +88,17 @@ describe('usersToCsv', () => {
               label: 'Zoë',
             },
             { op: 'suspend', params: {}, status: 'failed', label: 'Zoë' },
+            {
+              op: 'add_to_access_group',
+              params: { acs_access_group_id: 'g-lobby' },
+              status: 'queued',
+              label: 'Zoë',
+            },
           ],
         } as unknown as AcsUser),
       ],
       (id) => (id === 'sys-1' ? 'Main building' : '?'),
+      (id) => (id === 'g-lobby' ? 'Lobby' : undefined),
     )
     expect(csv.startsWith('\uFEFFUser ID,Full name,Email,Phone,System,System ID,User type,')).toBe(
       true,
@@ -112,7 +119,7 @@ describe('usersToCsv', () => {
       Warnings: 'being_deleted; unknown_issue_with_acs_user',
       'Seam pending changes': 'updating_user_information',
       'Queued in Keyholder':
-        'Change phone of Zoë to +44 20 7946 0111 (Waiting); Suspend Zoë (Failed)',
+        'Change phone of Zoë to +44 20 7946 0111 (Waiting); Suspend Zoë (Failed); Add Zoë to Lobby (Waiting)',
       'Managed by Seam': 'yes',
       'Last synced with the door system': '2026-01-15T11:00:00.000Z',
     })

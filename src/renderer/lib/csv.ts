@@ -9,7 +9,7 @@ import { e164, type CreateUserInput } from '../../shared/contract'
 import { describeExternalType } from '../../shared/catalogue'
 import { scheduleLabels, scheduleState } from './format'
 import type { ViewUser } from './sync/overlay'
-import { describeEntry, statusLabel } from './outbox-text'
+import { describeEntry, statusLabel, type GroupName } from './outbox-text'
 import { emptyDraft, isoToLocal, validateDraft, type UserDraft } from './validation'
 
 export const MAX_IMPORT_ROWS = 5000
@@ -46,12 +46,14 @@ const isoUtc = (value: string | null | undefined): string => {
 const yesNo = (value: boolean | undefined) => (value ? 'yes' : 'no')
 
 /** The export's columns, in a stable order; the ones import understands share its aliases. */
-const exportColumns: [string, (user: ViewUser, systemName: (id: string) => string) => string][] = [
+type Lookups = { systemName: (id: string) => string; groupName?: GroupName }
+
+const exportColumns: [string, (user: ViewUser, names: Lookups) => string][] = [
   ['User ID', (u) => u.acs_user_id],
   ['Full name', (u) => u.full_name ?? u.display_name ?? ''],
   ['Email', (u) => u.email_address ?? u.email ?? ''],
   ['Phone', (u) => u.phone_number ?? ''],
-  ['System', (u, name) => name(u.acs_system_id)],
+  ['System', (u, { systemName }) => systemName(u.acs_system_id)],
   ['System ID', (u) => u.acs_system_id],
   ['User type', (u) => describeExternalType(u.external_type, u.external_type_display_name)],
   ['Suspended', (u) => yesNo(u.is_suspended)],
@@ -70,7 +72,8 @@ const exportColumns: [string, (user: ViewUser, systemName: (id: string) => strin
   ],
   [
     'Queued in Keyholder',
-    (u) => u.pending_entries.map((e) => `${describeEntry(e)} (${statusLabel(e)})`).join('; '),
+    (u, { groupName }) =>
+      u.pending_entries.map((e) => `${describeEntry(e, groupName)} (${statusLabel(e)})`).join('; '),
   ],
   ['Managed by Seam', (u) => yesNo(u.is_managed)],
   ['Created', (u) => isoUtc(u.created_at)],
@@ -81,11 +84,14 @@ const exportColumns: [string, (user: ViewUser, systemName: (id: string) => strin
  * One row per user. The BOM makes Excel read the file as UTF-8 (accents, Arabic, emoji);
  * CRLF is what Excel writes itself and every other reader accepts.
  */
-export function usersToCsv(users: ViewUser[], systemName: (acs_system_id: string) => string) {
+export function usersToCsv(
+  users: ViewUser[],
+  systemName: (acs_system_id: string) => string,
+  groupName?: GroupName,
+) {
   const fields = exportColumns.map(([header]) => header)
-  const data = users.map((user) =>
-    exportColumns.map(([, cell]) => guardFormula(cell(user, systemName))),
-  )
+  const names = { systemName, ...(groupName && { groupName }) }
+  const data = users.map((user) => exportColumns.map(([, cell]) => guardFormula(cell(user, names))))
   return BOM + Papa.unparse({ fields, data }, { newline: '\r\n' })
 }
 

@@ -6,12 +6,14 @@ import { fromCachedUser, type KeyholderDb } from './db/schema'
 import { usersToCsv } from './csv'
 import { applyPending, type ViewUser } from './sync/overlay'
 import type { OutboxEntry } from './sync/outbox-types'
+import type { GroupName } from './outbox-text'
 
 export async function exportCsv(
   db: KeyholderDb,
   ids: string[],
   entries: OutboxEntry[],
   systemName: (acs_system_id: string) => string,
+  groupName?: GroupName,
 ): Promise<string> {
   const byTarget = new Map<string, OutboxEntry[]>()
   for (const entry of entries)
@@ -23,5 +25,5 @@ export async function exportCsv(
     const view = applyPending(server && fromCachedUser(server), byTarget.get(id) ?? [])
     if (view) users.push(view)
   })
-  return usersToCsv(users, systemName)
+  return usersToCsv(users, systemName, groupName)
 }
