@@ -26,6 +26,8 @@ export interface PlacedUser {
 type Example = {
   /** Only users of this demo system get it. */
   system?: string
+  /** A change still in progress at Seam: begun minutes ago, as they normally are. */
+  inProgress?: true
   make: (user: PlacedUser, at: string, otherGroup: string | undefined) => Partial<UserIssues>
 }
 
@@ -160,6 +162,7 @@ const EXAMPLES: Example[] = [
   },
 
   {
+    inProgress: true,
     make: (_, at) => ({
       pending_mutations: [
         {
@@ -171,6 +174,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (_, at) => ({
       pending_mutations: [
         {
@@ -183,6 +187,7 @@ const EXAMPLES: Example[] = [
   },
   {
     system: 'latch',
+    inProgress: true,
     make: (_, at) => ({
       pending_mutations: [
         {
@@ -195,6 +200,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (user, at) => ({
       pending_mutations: [
         {
@@ -211,6 +217,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (user, at) => ({
       pending_mutations: [
         {
@@ -227,6 +234,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (user, at) => ({
       pending_mutations: [
         {
@@ -240,6 +248,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (user, at, otherGroup) => ({
       pending_mutations: [
         {
@@ -253,6 +262,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (user, at, otherGroup) => ({
       pending_mutations: [
         {
@@ -266,6 +276,7 @@ const EXAMPLES: Example[] = [
     }),
   },
   {
+    inProgress: true,
     make: (_, at) => ({
       pending_mutations: [
         {
@@ -302,8 +313,7 @@ export function placeIssues(
     const other = groupsOf(user.system).find((g) => !user.group_ids.includes(g))
     // Errors and warnings have stood for hours; changes in progress began minutes ago, as they
     // normally do (one older than an hour would be shown as stuck).
-    const kind = example.make(user, new Date(now).toISOString(), other)
-    const ago = kind.pending_mutations?.length ? (n % 9) + 2 : (n + 1) * 47
+    const ago = example.inProgress ? (n % 9) + 2 : (n + 1) * 47
     const at = new Date(now - ago * 60_000).toISOString()
     const made = example.make(user, at, other)
     issues.set(user.acs_user_id, {

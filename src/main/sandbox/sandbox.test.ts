@@ -72,6 +72,9 @@ describe('the sandbox speaks the real API', () => {
     )
     // Believable people: some suspended, schedules in the past, present and future.
     const now = Date.now()
+    // Changes in progress began minutes ago, as real ones do (older would read as stuck).
+    const begun = users.flatMap((u) => (u.pending_mutations ?? []).map((m) => m.created_at))
+    expect(begun.every((at) => now - Date.parse(at) < 15 * 60_000)).toBe(true)
     expect(users.some((u) => u.is_suspended)).toBe(true)
     const schedules = users.flatMap((u) => (u.access_schedule ? [u.access_schedule] : []))
     expect(schedules.some((s) => Date.parse(s.ends_at!) < now)).toBe(true)
