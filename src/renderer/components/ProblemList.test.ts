@@ -7,27 +7,13 @@ import { page } from 'vitest/browser'
 import { flushSync, mount, unmount } from 'svelte'
 import type { AcsUser } from '../../shared/domain'
 import ProblemList from './ProblemList.svelte'
+import { testUser } from '../lib/test-user'
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
 const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString()
 
-function person(over: Partial<AcsUser>): AcsUser {
-  return {
-    acs_user_id: 'b8a1f6e2-0000-4000-8000-000000000001',
-    acs_system_id: 'sys-1',
-    workspace_id: 'ws-1',
-    connected_account_id: 'ca-1',
-    created_at: '2025-11-02T08:30:00.000Z',
-    display_name: 'Ada Lovelace',
-    full_name: 'Ada Lovelace',
-    is_suspended: false,
-    is_managed: true,
-    errors: [],
-    warnings: [],
-    pending_mutations: [],
-    ...over,
-  } as AcsUser
-}
+const person = (over: Partial<AcsUser>) =>
+  testUser({ display_name: 'Ada Lovelace', full_name: 'Ada Lovelace', ...over })
 
 let mounted: { component: ReturnType<typeof mount>; target: HTMLElement } | undefined
 

@@ -13,6 +13,7 @@ import {
 import type { OutboxEntry } from './sync/outbox-types'
 import type { ViewUser } from './sync/overlay'
 import { isoToLocal, localToIso } from './validation'
+import { testUser } from './test-user'
 
 const NOW = Date.parse('2026-01-15T12:00:00Z')
 const LOBBY = { acs_access_group_id: '6f1c0e8a-lobby', name: 'Lobby' }
@@ -26,25 +27,14 @@ const context = (over: Partial<ImportContext> = {}): ImportContext => ({
 })
 
 function user(over: Partial<AcsUser> & { pending_entries?: Partial<OutboxEntry>[] }): ViewUser {
+  const { pending_entries = [], ...rest } = over
   return {
-    acs_user_id: 'b8a1f6e2-0000-4000-8000-000000000001',
-    acs_system_id: 'sys-1',
-    workspace_id: 'ws-1',
-    connected_account_id: 'ca-1',
-    created_at: '2025-11-02T08:30:00.000Z',
-    display_name: over.full_name ?? 'Someone',
-    is_suspended: false,
-    is_managed: true,
-    errors: [],
-    warnings: [],
-    pending_mutations: [],
-    last_successful_sync_at: '2026-01-15T11:00:00.000Z',
+    ...testUser(rest),
     pending_fields: [],
     pending_delete: false,
     pending_create: false,
-    ...over,
-    pending_entries: (over.pending_entries ?? []) as OutboxEntry[],
-  } as unknown as ViewUser
+    pending_entries: pending_entries as OutboxEntry[],
+  }
 }
 
 const schedule = { starts_at: '2026-02-01T09:00:00.000Z', ends_at: '2026-12-31T17:30:00.000Z' }
