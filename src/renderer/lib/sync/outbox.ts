@@ -206,10 +206,10 @@ export class Outbox {
       const again = { status: 'queued', next_attempt_at: 0, failures: 0, last_error: null } as const
       if (correction.op === 'create') {
         const { acs_system_id, full_name } = correction.params
-        const later = await this.#entriesFor(entry.target_id)
+        const queued = await this.#entriesFor(entry.target_id)
         if (
           acs_system_id !== entry.acs_system_id &&
-          later.some((e) => e.op === 'add_to_access_group' || e.op === 'remove_from_access_group')
+          queued.some((e) => e.op === 'add_to_access_group' || e.op === 'remove_from_access_group')
         ) {
           throw new Error(
             `${entry.label} has access group changes queued in the system they were first added to: discard those under Queued edits before moving them to another system.`,
