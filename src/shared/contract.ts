@@ -116,8 +116,20 @@ function isRecordWith(key: string) {
 }
 
 const none = z.object({}).strict()
+/**
+ * How long main waits for Seam to answer a request. An answer that does not come in time may
+ * still be applied by Seam later: the outbox waits longer than this before looking for it.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000
+
 const userRef = z.object({ acs_user_id: id }).strict()
-const groupRef = z.object({ acs_user_id: id, acs_access_group_id: id }).strict()
+/**
+ * `idempotency_key`: the outbox entry's id. Main joins a write asked for again with the same
+ * key (a reload, a second page) to the one on its way, or answers with its recent outcome.
+ */
+const idempotency_key = z.string().min(1).max(100).optional()
+const userWrite = userRef.extend({ idempotency_key })
+const groupWrite = z.object({ acs_user_id: id, acs_access_group_id: id, idempotency_key }).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 /** Request → response for every invoke channel. */
@@ -187,19 +199,19 @@ export const invokeContract = {
      * `idempotency_key`: the outbox entry's id. A create asked for again with the same key
      * while the first is on its way (or after it succeeded) gets the first one's user.
      */
-    request: createUserSchema.extend({ idempotency_key: z.string().min(1).max(100).optional() }),
+    request: createUserSchema.extend({ idempotency_key }),
     response: z.custom<AcsUser>(isRecordWith('acs_user_id')),
   },
   'users.update': {
-    request: z.object({ acs_user_id: id, changes: userChangesSchema }).strict(),
+    request: z.object({ acs_user_id: id, changes: userChangesSchema, idempotency_key }).strict(),
     response: ok,
   },
-  'users.delete': { request: userRef, response: ok },
-  'users.suspend': { request: userRef, response: ok },
-  'users.unsuspend': { request: userRef, response: ok },
-  'users.add_to_access_group': { request: groupRef, response: ok },
-  'users.remove_from_access_group': { request: groupRef, response: ok },
-  'users.revoke_access_to_all_entrances': { request: userRef, response: ok },
+  'users.delete': { request: userWrite, response: ok },
+  'users.suspend': { request: userWrite, response: ok },
+  'users.unsuspend': { request: userWrite, response: ok },
+  'users.add_to_access_group': { request: groupWrite, response: ok },
+  'users.remove_from_access_group': { request: groupWrite, response: ok },
+  'users.revoke_access_to_all_entrances': { request: userWrite, response: ok },
   'users.list_accessible_entrances': {
     request: userRef,
     response: z.array(z.custom<AcsEntrance>(isRecordWith('acs_entrance_id'))),

@@ -5,10 +5,19 @@ import { z } from 'zod'
  * survive structured cloning (Electron) and JSON (the browser harness) unchanged.
  */
 export const keyholderErrorSchema = z.discriminatedUnion('kind', [
-  /** The Seam API could not be reached at all (DNS, refused, reset, timeout). */
-  z.object({ kind: z.literal('unreachable'), message: z.string() }),
-  /** The API key was refused (401) or lacks permission (403). */
+  /**
+   * The Seam API could not be reached (DNS, refused, reset, timeout). `uncertain`: the request
+   * may have reached Seam all the same (it timed out or the connection broke after it was sent).
+   */
+  z.object({
+    kind: z.literal('unreachable'),
+    message: z.string(),
+    uncertain: z.boolean().optional(),
+  }),
+  /** The API key was refused (401). */
   z.object({ kind: z.literal('unauthorized'), message: z.string(), status: z.number().int() }),
+  /** The key is valid but not permitted to do this (403). */
+  z.object({ kind: z.literal('forbidden'), message: z.string(), status: z.number().int() }),
   /** The thing asked for does not exist (any more). */
   z.object({ kind: z.literal('not_found'), message: z.string() }),
   /** The server rejected the input; `fields` maps a parameter name to its messages. */

@@ -128,9 +128,14 @@ describe.each([
 })
 
 test('a temp-id chain made offline replays in order, ending deleted', async () => {
-  const client = openClient(rig.api)
+  // The connection drops just as the create leaves: it may have arrived.
+  let dropped = false
+  const drop = () => {
+    if (!dropped) rig.sandbox.setConnected(false)
+    dropped = true
+  }
+  const client = openClient(rig.api, { hooks: { afterMark: drop } })
   await pullAll(client, rig.api)
-  rig.sandbox.setConnected(false)
   const { target_id } = await client.outbox.enqueue({
     op: 'create',
     params: {
@@ -146,9 +151,9 @@ test('a temp-id chain made offline replays in order, ending deleted', async () =
     target_id,
     params: { acs_access_group_id: groupIds[1]! },
   })
-  // Force the create to count as "sent" so the delete cannot simply cancel it.
+  // The create counts as "sent", so the delete cannot simply cancel it.
   client.replayer.start()
-  await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 300))
   await client.outbox.enqueue({ op: 'delete', target_id })
   expect(await client.db.outbox.count()).toBe(5)
   rig.sandbox.setConnected(true)

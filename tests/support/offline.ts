@@ -72,7 +72,13 @@ export interface Client {
 export function openClient(api: Api, options: ReplayerOptions & { db?: KeyholderDb } = {}): Client {
   const db = options.db ?? new KeyholderDb(`keyholder-test-${++dbCounter}-${Date.now()}`)
   const outbox = new Outbox(db)
-  const replayer = new Replayer(db, outbox, api, { baseDelayMs: 5, maxDelayMs: 50, ...options })
+  const replayer = new Replayer(db, outbox, api, {
+    baseDelayMs: 5,
+    maxDelayMs: 50,
+    // The rig's main gives up on a request long before this: no answer can land later.
+    settleAfterMs: 100,
+    ...options,
+  })
   return { db, outbox, replayer }
 }
 

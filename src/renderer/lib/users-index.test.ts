@@ -1,14 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { AcsUser } from '../../shared/domain'
 import type { OutboxEntry } from './sync/outbox-types'
-import {
-  defaultQuery,
-  matchesTerms,
-  searchTerms,
-  settledTargets,
-  UsersIndex,
-  type Query,
-} from './users-index'
+import { defaultQuery, matchesTerms, searchTerms, UsersIndex, type Query } from './users-index'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 
@@ -299,20 +292,6 @@ test('a large index finds exactly what a plain look at every row finds, however 
   expect(index.search(q({ text: 'lee', descending: true })).map((r) => r.id)).toEqual(
     plain('lee').reverse(),
   )
-})
-
-test('a user is re-read when any one of their queued edits settles or conflicts', () => {
-  const rename = entry('u00001', 'update', { full_name: 'A' })
-  const suspend = entry('u00001', 'suspend', {})
-  const other = entry('u00002', 'update', { full_name: 'B' })
-  expect(settledTargets([rename, suspend, other], [suspend, other])).toEqual(['u00001'])
-  expect(settledTargets([rename, suspend, other], [rename, suspend, other])).toEqual([])
-  expect(settledTargets([rename, other], [])).toEqual(['u00001', 'u00002'])
-  // A conflict caches the server's copy: that user is read again (once).
-  const conflicted = { ...other, status: 'conflict' as const }
-  expect(settledTargets([rename, other], [rename, conflicted])).toEqual(['u00002'])
-  expect(settledTargets([rename, conflicted], [rename, conflicted])).toEqual([])
-  expect(settledTargets([rename], [rename, conflicted])).toEqual(['u00002'])
 })
 
 test('access that starts or ends while the app is open changes the schedule column and filter', () => {

@@ -77,6 +77,7 @@ export const defaultQuery = (): Query => ({
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
 const pendingRank: Record<NonNullable<UserRow['pendingState']>, number> = {
+  ask: 4,
   conflict: 4,
   failed: 3,
   sending: 2,
@@ -564,21 +565,6 @@ export class UsersIndex {
     this.#sorted = { key, rows, compare }
     return rows
   }
-}
-
-/**
- * Users whose cached copy may just have changed: one of their queued edits is gone (sent and
- * confirmed, or discarded) or has just become a conflict (the server's copy was cached), even
- * if other edits to them are still waiting.
- */
-export function settledTargets(before: OutboxEntry[], after: OutboxEntry[]): string[] {
-  const was = new Map(before.map((e) => [e.id, e.status]))
-  const now = new Set(after.map((e) => e.id))
-  const targets = [
-    ...before.filter((e) => !now.has(e.id)),
-    ...after.filter((e) => e.status === 'conflict' && was.get(e.id) !== 'conflict'),
-  ].map((e) => e.target_id)
-  return [...new Set(targets)]
 }
 
 function earliestScheduleChange(rows: Iterable<UserRow>): number {

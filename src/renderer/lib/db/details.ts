@@ -6,9 +6,8 @@ import type { Api } from '../sync/api'
 import type { Outbox } from '../sync/outbox'
 import type { ViewUser } from '../sync/overlay'
 import { isTempId } from '../sync/outbox-types'
+import { userTables } from './user-cache'
 import {
-  dropCachedUser,
-  toCachedUser,
   type CachedEntrance,
   type CachedGroup,
   type CachedSystem,
@@ -123,41 +122,28 @@ export async function refreshGroups(
  */
 export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
   if (isTempId(id)) return null
-  const asked = Date.now()
+  const asked = db.users.mark()
   const [user, groups, entrances] = await Promise.all([
     api.invoke('users.get', { acs_user_id: id }),
     api.invoke('users.list_access_groups', { acs_user_id: id }),
     api.invoke('users.list_accessible_entrances', { acs_user_id: id }),
   ])
   // A confirmed edit written after we asked is newer than this answer: keep it.
-  const newer = (db.committedAt.get(id) ?? -Infinity) >= asked
+  const newer = db.users.newerSince(id, asked)
   if (!user.ok && user.error.kind === 'not_found' && !newer) {
     // Deleted outside Keyholder: Seam no longer has them, so neither does the cache (the next
     // full listing would drop them too). Edits queued for them stay, for the person to see.
-    await db.transaction('rw', [db.acs_users, db.memberships, db.entrances, db.user_checked], () =>
-      dropCachedUser(db, id),
-    )
+    await db.transaction('rw', userTables(db), () => db.users.remove(id))
     return user.error
   }
   const failed = [user, groups, entrances].find((r) => !r.ok)
   if (failed && !failed.ok) return failed.error
   if (!user.ok || !groups.ok || !entrances.ok) return null
-  // And this answer is newer than any listing page fetched before now (see pull.ts).
-  db.committedAt.set(id, Date.now())
-  await db.transaction(
-    'rw',
-    [db.acs_users, db.memberships, db.entrances, db.access_groups, db.user_checked],
-    async () => {
-      if (!newer) await db.acs_users.put(toCachedUser(user.value))
-      await db.user_checked.put({ acs_user_id: id, checked_at: new Date().toISOString() })
-      await db.memberships.where('acs_user_id').equals(id).delete()
-      await db.memberships.bulkPut(
-        groups.value.map((g) => ({ acs_user_id: id, acs_access_group_id: g.acs_access_group_id })),
-      )
-      await db.access_groups.bulkPut(groups.value)
-      await db.entrances.where('acs_user_id').equals(id).delete()
-      await db.entrances.bulkPut(entrances.value.map((e) => ({ ...e, acs_user_id: id })))
-    },
-  )
+  // A confirmed edit written after we asked keeps its copy; groups and doors are this answer's.
+  const fresh = newer ? ((await db.acs_users.get(id)) ?? user.value) : user.value
+  await db.transaction('rw', [...userTables(db), db.access_groups], async () => {
+    await db.users.putDetail(fresh, groups.value, entrances.value, new Date().toISOString())
+    await db.access_groups.bulkPut(groups.value)
+  })
   return null
 }

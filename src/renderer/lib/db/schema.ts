@@ -5,6 +5,7 @@
 import { Dexie, type EntityTable } from 'dexie'
 import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser } from '../../../shared/domain'
 import type { OutboxEntry } from '../sync/outbox-types'
+import { UserCache } from './user-cache'
 
 /** A server copy of a user plus the key the screens sort by. */
 export interface CachedUser extends AcsUser {
@@ -61,12 +62,8 @@ export class KeyholderDb extends Dexie {
   id_map!: EntityTable<IdMapping, 'temp_id'>
   user_checked!: EntityTable<UserChecked, 'acs_user_id'>
 
-  /**
-   * Users whose cached copy was last written from a confirmed edit of ours, and when (ms).
-   * A listing page fetched before that moment holds an older copy and must not overwrite it.
-   * In memory only: a reload restarts any listing under way, so nothing older can arrive.
-   */
-  readonly committedAt = new Map<string, number>()
+  /** The one writer of cached users, groups, doors and temporary ids (see user-cache.ts). */
+  readonly users: UserCache = new UserCache(this)
 
   constructor(name = 'keyholder') {
     // Chromium commits with relaxed durability unless told otherwise: a power cut could then

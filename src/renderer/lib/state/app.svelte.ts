@@ -8,18 +8,12 @@ import type { AcsUser } from '../../../shared/domain'
 import { explain } from '../explain'
 import { refreshGroups } from '../db/details'
 import { databaseName, loadFirstUsers, loadSystemUsers, loadUsers } from '../db/load'
-import { KeyholderDb, type CachedSystem, type IdMapping, type SyncState } from '../db/schema'
+import { KeyholderDb, type CachedSystem, type SyncState } from '../db/schema'
+import type { UserCacheChange } from '../db/user-cache'
 import { SyncEngine, type EngineStatus } from '../sync/engine'
 import type { AmendEdit, Edit, EnqueueResult, OutboxCounts } from '../sync/outbox'
 import type { OutboxEntry } from '../sync/outbox-types'
-import {
-  settledTargets,
-  toRow,
-  UsersIndex,
-  defaultQuery,
-  type Query,
-  type UserRow,
-} from '../users-index'
+import { toRow, UsersIndex, defaultQuery, type Query, type UserRow } from '../users-index'
 
 export interface Toast {
   id: number
@@ -39,6 +33,7 @@ const emptyCounts = (): OutboxCounts => ({
   sending: 0,
   failed: 0,
   conflict: 0,
+  ask: 0,
   total: 0,
 })
 
@@ -87,12 +82,12 @@ export class AppState {
   #cleanup: (() => void)[] = []
   #toastId = 0
   #outboxRead: Promise<void> | null = null
-  /** The outbox as the index last saw it (what "settled since" is measured from). */
-  #indexedEntries: OutboxEntry[] = []
-  /** Users to read again from the cache on the next outbox read (see reread). */
+  /** People the cache announced changed while the index was loading: read again after. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, nothing renders it
   readonly #rereadWanted = new Set<string>()
   #outboxDirty = false
+  /** Cache announcements are applied to the index one after the other, in order. */
+  #cacheWork: Promise<void> = Promise.resolve()
 
   constructor(api: KeyholderApi) {
     this.api = api
@@ -159,6 +154,7 @@ export class AppState {
       this.#cleanup.push(
         sync.subscribe((status) => (this.engine = status)),
         sync.outbox.subscribe(() => void this.#refreshOutbox()),
+        db.users.subscribe((change) => this.#cacheChanged(db, change)),
         sync.onSynced((id) => void this.#reloadSystem(id)),
         sync.onReplayed(({ handled, needAttention }) =>
           this.toast(
@@ -191,7 +187,6 @@ export class AppState {
     const db = new KeyholderDb(name)
     this.db = db
     this.#index = new UsersIndex()
-    this.#indexedEntries = []
     this.#rereadWanted.clear()
     this.indexReady = false
     this.results = []
@@ -375,25 +370,25 @@ export class AppState {
     if (!db) return
     const index = new UsersIndex()
     const users: AcsUser[] = []
-    // Users may be rewritten while they are read (an edit confirmed, a conflict found, a person
-    // refreshed): whoever settled between the outbox read before and after, or was written
-    // since the start, is read again.
-    const started = Date.now()
-    const before = await db.outbox.orderBy('id').toArray()
+    // People rewritten while the cache is read (an edit confirmed, a conflict found, a person
+    // refreshed) are announced by the cache meanwhile, and read again once it has been read.
+    this.#rereadWanted.clear()
     await loadUsers(db, (chunk) => users.push(...chunk))
     index.replaceAll(users)
-    const after = await db.outbox.orderBy('id').toArray()
-    const written = [...db.committedAt].filter(([, at]) => at >= started).map(([id]) => id)
-    await this.#reread(db, index, [...settledTargets(before, after), ...written])
-    index.setOutbox(after)
+    while (this.#rereadWanted.size) {
+      const wanted = [...this.#rereadWanted]
+      this.#rereadWanted.clear()
+      await this.#reread(db, index, wanted, [])
+    }
+    const entries = await db.outbox.orderBy('id').toArray()
+    index.setOutbox(entries)
     if (this.db !== db) return
     // Ready for the first keystroke, which would otherwise pay for building it.
     index.prepareSearch(this.query)
     this.#index = index
-    this.#indexedEntries = after
     this.indexReady = true
     this.#indexChanged()
-    // Outbox changes since `after` went to the index this one replaces: catch up with them.
+    // Outbox changes since `entries` went to the index this one replaces: catch up with them.
     await this.#refreshOutbox()
   }
 
@@ -411,10 +406,35 @@ export class AppState {
     this.#indexChanged()
   }
 
-  /** Someone's cached copy was rewritten outside the outbox (read again from Seam): show it. */
-  reread(acs_user_id: string): Promise<void> {
-    this.#rereadWanted.add(acs_user_id)
-    return this.#refreshOutbox()
+  /**
+   * The cache announced rewritten, removed or remapped people: the index follows, in order.
+   * Before the index is loaded they are remembered, and read again once it is.
+   */
+  #cacheChanged(db: KeyholderDb, change: UserCacheChange): void {
+    if (this.db !== db) return
+    const ids = [...change.changed, ...change.removed, ...change.remapped.map((m) => m.acs_user_id)]
+    if (!this.indexReady) {
+      for (const id of ids) this.#rereadWanted.add(id)
+      return
+    }
+    this.#cacheWork = this.#cacheWork.then(async () => {
+      const index = this.#index
+      await this.#reread(db, index, change.changed, change.removed)
+      if (this.db !== db || this.#index !== index) return
+      const remapped = change.remapped.find((m) => m.temp_id === this.selectedUserId)
+      if (remapped) this.selectedUserId = remapped.acs_user_id
+      if (this.selectedUserId && change.removed.includes(this.selectedUserId)) {
+        // The person on show was just deleted, as asked here: their panel has nothing to show.
+        const asked = this.entries.find(
+          (e) => e.op === 'delete' && e.target_id === this.selectedUserId,
+        )
+        if (asked) {
+          this.selectedUserId = null
+          this.toast(`${asked.label} was deleted.`)
+        }
+      }
+      this.#indexChanged()
+    })
   }
 
   /**
@@ -457,45 +477,24 @@ export class AppState {
       counts.total += 1
     }
     this.counts = counts
-    const index = this.#index
-    // Re-reads asked for before the index is loaded wait for it (the loading one may miss them).
-    const wanted = this.indexReady ? [...this.#rereadWanted] : []
-    const targets = [...settledTargets(this.#indexedEntries, entries), ...wanted]
-    const mapped = await this.#reread(db, index, targets)
-    // Replaced meanwhile (another workspace, or the loaded index): that one is caught up anew.
-    if (this.db !== db || this.#index !== index) return
-    // The person on show was just deleted, as asked here: their panel has nothing left to show.
-    const deleted = this.#indexedEntries.find(
-      (e) =>
-        e.op === 'delete' &&
-        e.target_id === this.selectedUserId &&
-        !entries.some((now) => now.id === e.id) &&
-        !index.row(e.target_id),
-    )
-    if (deleted) {
-      this.selectedUserId = null
-      this.toast(`${deleted.label} was deleted.`)
-    }
-    this.#indexedEntries = entries
-    for (const id of wanted) this.#rereadWanted.delete(id)
-    const selected = mapped.find((m) => m.temp_id === this.selectedUserId)
-    if (selected) this.selectedUserId = selected.acs_user_id
-    index.setOutbox(entries)
+    if (!this.indexReady) return
+    this.#index.setOutbox(entries)
     this.#indexChanged()
   }
 
-  /**
-   * Reads users whose queued edits settled again from the cache (which now holds the server's
-   * answer), under their new id if they were created offline. Returns those id changes.
-   */
-  async #reread(db: KeyholderDb, index: UsersIndex, targets: string[]): Promise<IdMapping[]> {
-    if (!targets.length) return []
-    const mapped = await db.id_map.where('temp_id').anyOf(targets).toArray()
-    const ids = [...targets, ...mapped.map((m) => m.acs_user_id)]
-    const cached = (await db.acs_users.bulkGet(ids)).filter((u) => u !== undefined)
-    index.remove(ids.filter((id) => !cached.some((u) => u.acs_user_id === id)))
+  /** Reads people again from the cache into the index (gone ones leave it). */
+  async #reread(
+    db: KeyholderDb,
+    index: UsersIndex,
+    changed: string[],
+    removed: string[],
+  ): Promise<void> {
+    const cached = changed.length
+      ? (await db.acs_users.bulkGet(changed)).filter((u) => u !== undefined)
+      : []
+    const found = cached.map((u) => u.acs_user_id)
+    index.remove([...removed, ...changed.filter((id) => !found.includes(id))])
     index.upsert(cached)
-    return mapped
   }
 }
 

@@ -1,22 +1,16 @@
 import type { CreateUserInput, UserChanges } from '../../../shared/contract'
 import type { KeyholderDb } from '../db/schema'
 import { fromCachedUser } from '../db/schema'
+import { userTables } from '../db/user-cache'
+import { isWaitingOnPerson } from './commit'
 import { newEntryId, newTempId } from './ids'
+import { operations } from './operations'
+import type { OverlayState } from './operations/types'
+import { baseOf } from './operations/update'
 import { applyPending, type ViewUser } from './overlay'
-import type { ChangeField, OutboxEntry, OutboxStatus } from './outbox-types'
+import type { ConflictField, Edit, OutboxEntry, OutboxStatus } from './outbox-types'
 
-export type Edit =
-  | { op: 'create'; params: CreateUserInput }
-  | { op: 'update'; target_id: string; params: UserChanges }
-  | {
-      op: 'suspend' | 'unsuspend' | 'delete' | 'revoke_access_to_all_entrances'
-      target_id: string
-    }
-  | {
-      op: 'add_to_access_group' | 'remove_from_access_group'
-      target_id: string
-      params: { acs_access_group_id: string }
-    }
+export type { Edit } from './outbox-types'
 
 /** A correction of a failed edit: a whole new create, or the fields of an update to change. */
 export type AmendEdit =
@@ -98,7 +92,7 @@ export class Outbox {
 
       const entry = {
         ...edit,
-        params: 'params' in edit ? edit.params : {},
+        params: 'params' in edit && edit.params ? edit.params : {},
         id: newEntryId(
           this.#now(),
           (await db.outbox.orderBy('id').lastKey()) as string | undefined,
@@ -107,12 +101,7 @@ export class Outbox {
         target_id,
         acs_system_id:
           edit.op === 'create' ? edit.params.acs_system_id : (current?.acs_system_id ?? ''),
-        base:
-          edit.op === 'update'
-            ? baseOf(current, edit.params)
-            : edit.op === 'suspend' || edit.op === 'unsuspend'
-              ? { is_suspended: current?.is_suspended ?? false }
-              : {},
+        base: {},
         status: 'queued',
         attempts: 0,
         attempt_started_at: null,
@@ -124,6 +113,7 @@ export class Outbox {
             ? edit.params.full_name
             : (current?.full_name ?? current?.display_name ?? target_id),
       } as OutboxEntry
+      entry.base = operations[entry.op].base(current, entry as never)
       await db.outbox.add(entry)
       return { target_id, entry, cancelled: false }
     })
@@ -149,7 +139,7 @@ export class Outbox {
   }
 
   async counts(): Promise<OutboxCounts> {
-    const counts: OutboxCounts = { queued: 0, sending: 0, failed: 0, conflict: 0, total: 0 }
+    const counts: OutboxCounts = { queued: 0, sending: 0, failed: 0, conflict: 0, ask: 0, total: 0 }
     await this.#db.outbox.each((entry) => {
       counts[entry.status] += 1
       counts.total += 1
@@ -157,18 +147,22 @@ export class Outbox {
     return counts
   }
 
-  /** A failed or conflicting entry goes back in the queue, as is. */
+  /**
+   * A failed or conflicting entry goes back in the queue, as is (a create the person was asked
+   * about is looked for at Seam again). One superseded by a delete has nothing left to do.
+   */
   async retry(id: string): Promise<void> {
     await this.#db.outbox
       .where('id')
       .equals(id)
       .modify((e) => {
-        if (e.status !== 'failed' && e.status !== 'conflict') return
+        if (!isWaitingOnPerson(e) || e.superseded_by) return
         Object.assign(e, {
           status: 'queued',
           next_attempt_at: 0,
           last_error: null,
           conflicts: null,
+          candidates: null,
         })
       })
     this.notify()
@@ -245,31 +239,103 @@ export class Outbox {
   }
 
   /**
-   * Settles a conflict: `mine` re-queues the edit against what the server has now;
-   * `theirs` drops it.
+   * Settles a conflict, one field or (no `field`) all of them. `mine` keeps our value, to be
+   * sent over what Seam has now; `theirs` gives that one change up. The fields that had no
+   * conflict stay in the edit and are still sent; the edit leaves the queue only when every
+   * change in it was given up. Once no conflict is left, it goes back in the queue.
    */
-  async resolve(id: string, choice: 'mine' | 'theirs'): Promise<void> {
+  async resolve(id: string, choice: 'mine' | 'theirs', field?: ConflictField): Promise<void> {
     const db = this.#db
     await db.transaction('rw', db.outbox, async () => {
       const entry = await db.outbox.get(id)
       if (!entry || entry.status !== 'conflict') return
-      if (choice === 'theirs') return void (await db.outbox.delete(id))
+      const all = entry.conflicts ?? []
+      const settled = all.filter((c) => field === undefined || c.field === field)
+      const left = all.filter((c) => !settled.includes(c))
       const base = { ...entry.base }
-      for (const c of entry.conflicts ?? []) base[c.field] = c.theirs
+      const params: Record<string, unknown> = { ...entry.params }
+      for (const c of settled) {
+        if (choice === 'mine') base[c.field] = c.theirs
+        else {
+          delete params[c.field]
+          delete base[c.field]
+        }
+      }
+      // Nothing of the edit is left to send (every change given up, or a suspension whose
+      // outcome the person took from Seam).
+      const givenUp =
+        choice === 'theirs' &&
+        (entry.op === 'update' ? Object.keys(params).length === 0 : settled.length > 0)
+      if (givenUp && left.length === 0) return void (await db.outbox.delete(id))
       await db.outbox.put({
         ...entry,
+        params,
         base,
-        status: 'queued',
-        conflicts: null,
-        last_error: null,
-        next_attempt_at: 0,
+        ...(left.length
+          ? { conflicts: left }
+          : { status: 'queued', conflicts: null, last_error: null, next_attempt_at: 0 }),
       })
     })
     this.notify()
   }
 
-  async #resolveId(id: string): Promise<string> {
-    return (await this.#db.id_map.get(id))?.acs_user_id ?? id
+  /**
+   * "This is them": the person says which of Seam's people a create whose answer was lost
+   * added. Recorded like a confirmed create (the edits made to them since follow), unless
+   * another create already has that person (false).
+   */
+  async confirmCreate(id: string, acs_user_id: string): Promise<boolean> {
+    const db = this.#db
+    const confirmed = await db.transaction('rw', [db.outbox, ...userTables(db)], async () => {
+      const entry = await db.outbox.get(id)
+      const candidate = entry?.candidates?.find((c) => c.acs_user_id === acs_user_id)
+      if (!entry || entry.op !== 'create' || entry.status !== 'ask' || !candidate) return false
+      // Seam's copy if the cache has it; else what the create sent, under the real id, until
+      // the next read of that person.
+      const cached = await db.acs_users.get(acs_user_id)
+      const state: OverlayState = {
+        user: undefined,
+        pending: new Set<string>(),
+        pendingDelete: false,
+        pendingCreate: false,
+      }
+      operations.create.overlay(state, entry)
+      const user = cached
+        ? fromCachedUser(cached)
+        : { ...state.user!, acs_user_id, created_at: candidate.created_at }
+      if (!(await operations.create.commit(db, entry, user))) return false
+      await db.outbox.delete(id)
+      return true
+    })
+    this.notify()
+    return confirmed
+  }
+
+  /**
+   * "Add them again": none of Seam's people is the one this create added. Those shown are
+   * never taken for it, and the create is sent again.
+   */
+  async createAgain(id: string): Promise<void> {
+    await this.#db.outbox
+      .where('id')
+      .equals(id)
+      .modify((e) => {
+        if (e.op !== 'create' || e.status !== 'ask') return
+        const shown = (e.candidates ?? []).map((c) => c.acs_user_id)
+        Object.assign(e, {
+          status: 'queued',
+          sent_before: false,
+          lookalikes: [...new Set([...(e.lookalikes ?? []), ...shown])],
+          candidates: null,
+          last_error: null,
+          next_attempt_at: 0,
+        })
+      })
+    this.notify()
+  }
+
+  #resolveId(id: string): Promise<string> {
+    return this.#db.users.resolve(id)
   }
 
   async #serverCopy(id: string) {
@@ -280,14 +346,4 @@ export class Outbox {
   #entriesFor(target_id: string): Promise<OutboxEntry[]> {
     return this.#db.outbox.where('target_id').equals(target_id).sortBy('id')
   }
-}
-
-/** The values the person saw for the fields an update changes. */
-function baseOf(
-  current: ViewUser | undefined,
-  changes: UserChanges,
-): Partial<Record<ChangeField, unknown>> {
-  const base: Partial<Record<ChangeField, unknown>> = {}
-  for (const field of Object.keys(changes) as ChangeField[]) base[field] = current?.[field] ?? null
-  return base
 }

@@ -1,6 +1,9 @@
-import type { UserChanges } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
+import { operations } from './operations'
+import type { OverlayState } from './operations/types'
 import type { OutboxEntry } from './outbox-types'
+
+export { withChanges } from './operations/update'
 
 /** A user as the screen shows it: the server copy with our pending edits laid on top. */
 export interface ViewUser extends AcsUser {
@@ -15,18 +18,6 @@ export interface ViewUser extends AcsUser {
 }
 
 /**
- * A user with an update applied, as Seam would store it: the display name follows the full
- * name, and a `null` schedule means the schedule is gone.
- */
-export function withChanges<U extends AcsUser>(user: U, changes: UserChanges): U {
-  const { access_schedule, ...rest } = changes
-  const next: U = { ...user, ...rest, ...(rest.full_name && { display_name: rest.full_name }) }
-  if (access_schedule === null) delete next.access_schedule
-  else if (access_schedule) next.access_schedule = access_schedule
-  return next
-}
-
-/**
  * Rebases pending edits onto the server copy (like Replicache's rebase): the server copy is
  * never modified by an edit, only by the server's answer, so discarding an edit is just
  * deleting its outbox entry.
@@ -35,75 +26,20 @@ export function applyPending(
   server: AcsUser | undefined,
   entries: OutboxEntry[],
 ): ViewUser | undefined {
-  let user: AcsUser | undefined = server && { ...server }
-  const pending = new Set<string>()
-  let pendingDelete = false
-  let pendingCreate = false
-  for (const entry of entries) {
-    switch (entry.op) {
-      case 'create': {
-        pendingCreate = true
-        const {
-          acs_system_id,
-          full_name,
-          email_address,
-          phone_number,
-          access_schedule,
-          user_identity_id,
-        } = entry.params
-        user = {
-          acs_user_id: entry.target_id,
-          acs_system_id,
-          workspace_id: '',
-          created_at: entry.created_at,
-          display_name: full_name,
-          full_name,
-          is_suspended: false,
-          is_managed: true,
-          errors: [],
-          warnings: [],
-          pending_mutations: [],
-          connected_account_id: '',
-          last_successful_sync_at: null,
-          ...(email_address && { email_address }),
-          ...(phone_number && { phone_number }),
-          ...(access_schedule && { access_schedule }),
-          ...(user_identity_id && { user_identity_id }),
-        } as unknown as AcsUser
-        for (const key of ['full_name', 'email_address', 'phone_number', 'access_schedule'])
-          pending.add(key)
-        break
-      }
-      case 'update':
-        if (!user) break
-        user = withChanges(user, entry.params)
-        Object.keys(entry.params).forEach((key) => pending.add(key))
-        break
-      case 'suspend':
-      case 'unsuspend':
-        if (!user) break
-        user = { ...user, is_suspended: entry.op === 'suspend' }
-        pending.add('is_suspended')
-        break
-      case 'delete':
-        pendingDelete = true
-        break
-      case 'add_to_access_group':
-      case 'remove_from_access_group':
-        pending.add('access_groups')
-        break
-      case 'revoke_access_to_all_entrances':
-        pending.add('access_groups')
-        pending.add('entrances')
-        break
-    }
+  const state: OverlayState = {
+    user: server && { ...server },
+    pending: new Set<string>(),
+    pendingDelete: false,
+    pendingCreate: false,
   }
+  for (const entry of entries) operations[entry.op].overlay(state, entry as never)
+  const { user } = state
   if (!user) return undefined
   return {
     ...user,
-    pending_fields: [...pending],
+    pending_fields: [...state.pending],
     pending_entries: entries,
-    pending_delete: pendingDelete,
-    pending_create: pendingCreate,
+    pending_delete: state.pendingDelete,
+    pending_create: state.pendingCreate,
   }
 }

@@ -1,7 +1,7 @@
 import type { UserPage } from '../../../shared/contract'
 import { KeyholderFailure, unwrap } from '../../../shared/errors'
 import type { KeyholderDb, SyncState } from '../db/schema'
-import { toCachedUser, usersOfSystem } from '../db/schema'
+import { userTables } from '../db/user-cache'
 import type { Api } from './api'
 
 export interface SyncProgress {
@@ -59,13 +59,13 @@ export async function pullUsers(
   const { pageSize = 1000, onProgress, signal, now = () => new Date(), eventsSeenUntil } = options
   const state = (await db.sync_state.get(acs_system_id)) ?? emptySyncState(acs_system_id)
   const startedAt = now().toISOString()
-  const started = Date.now()
+  const started = db.users.mark()
   await db.sync_state.put({ ...state, last_attempt_at: startedAt })
 
   const progress: SyncProgress = { acs_system_id, pages: 0, users: 0, total: null, done: false }
   const seen = new Set<string>()
   const fetchPage = async (page_cursor: string | null): Promise<FetchedPage> => {
-    const fetchedAt = Date.now()
+    const fetchedAt = db.users.mark()
     const page = unwrap(
       await api.invoke('users.list_page', { acs_system_id, page_cursor, limit: pageSize }),
     )
@@ -94,20 +94,16 @@ export async function pullUsers(
       })
     }
     await writing
-    await db.transaction('rw', db.acs_users, db.sync_state, async () => {
+    await db.transaction('rw', [...userTables(db), db.sync_state], async () => {
       // Gone: cached, not in this complete listing, and not written by one of our own edits
       // since the listing began (a user we just created may have been listed before it existed).
-      const cached = await usersOfSystem(db, acs_system_id).primaryKeys()
-      const gone = cached.filter(
-        (id) => !seen.has(id) && (db.committedAt.get(id) ?? -Infinity) < started,
-      )
-      await db.acs_users.bulkDelete(gone)
+      const user_count = await db.users.finishListing(acs_system_id, seen, started)
       await db.sync_state.put({
         ...state,
         last_synced_at: startedAt,
         last_attempt_at: startedAt,
         last_error: null,
-        user_count: cached.length - gone.length,
+        user_count,
         events_seen_until: eventsSeenUntil ?? state.events_seen_until ?? startedAt,
       })
     })
@@ -123,19 +119,11 @@ export async function pullUsers(
   }
 }
 
+/** A page and the cache's mark taken before it was asked for (see UserCache.putListed). */
 type FetchedPage = UserPage & { fetchedAt: number }
 
-/**
- * Writes one page. A user one of our edits touched after the page was fetched keeps its newer
- * cached copy (or stays deleted).
- */
-async function writePage(db: KeyholderDb, page: FetchedPage): Promise<void> {
-  const fresh = page.acs_users.filter(
-    (u) => (db.committedAt.get(u.acs_user_id) ?? -Infinity) < page.fetchedAt,
-  )
-  await db.transaction('rw', db.acs_users, async () => {
-    await db.acs_users.bulkPut(fresh.map(toCachedUser))
-  })
+function writePage(db: KeyholderDb, page: FetchedPage): Promise<void> {
+  return db.users.putListed(page.acs_users, page.fetchedAt)
 }
 
 /**

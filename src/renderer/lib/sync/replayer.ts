@@ -1,15 +1,19 @@
-import type { UserChanges } from '../../../shared/contract'
+import { REQUEST_TIMEOUT_MS } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
-import type { KeyholderError, Result } from '../../../shared/errors'
-import { describeStorageError, toCachedUser, type KeyholderDb } from '../db/schema'
+import type { KeyholderError } from '../../../shared/errors'
+import { describeStorageError, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
-import { commitSuccess, markCommitted, unchanged } from './commit'
-import { withChanges } from './overlay'
+import { commitSuccess, isWaitingOnPerson, unchanged } from './commit'
+import { CurrentReader } from './current-reader'
 import { GroupWriter } from './group-write'
+import { GOES_AHEAD, operations } from './operations'
+import { outcomeOf } from './operations/policy'
+import type { Prepared } from './operations/types'
+import { withChanges } from './operations/update'
 import type { Outbox } from './outbox'
-import type { ChangeField, FieldConflict, OutboxEntry } from './outbox-types'
+import type { Candidate, FieldConflict, OutboxEntry } from './outbox-types'
 import { isTempId } from './outbox-types'
-import { findCreatedUser } from './reconcile'
+import { defaultReplayLock, type ReplayLock } from './replay-lock'
 
 export interface ReplayerOptions {
   /**
@@ -22,8 +26,23 @@ export interface ReplayerOptions {
   maxDelayMs?: number
   now?: () => number
   random?: () => number
+  /**
+   * How long after a request left its outcome may still change at Seam (main gives up on it
+   * after its request timeout; Seam may apply it a little later). An entry whose request ended
+   * without an answer is looked for at Seam only after this (default: the timeout + 10 s).
+   */
+  settleAfterMs?: number
+  /** One replayer per database (Web Locks; a process-wide lock where there are none). */
+  lock?: ReplayLock
   /** Test seam for crash points: throw {@link Abandon} to stop as a crash would. */
-  hooks?: Partial<Record<'beforeSend' | 'afterSend' | 'beforeCommit', (entry: OutboxEntry) => void>>
+  hooks?: Partial<
+    Record<'beforeSend' | 'afterMark' | 'afterSend' | 'beforeCommit', (entry: OutboxEntry) => void>
+  >
+  /**
+   * Asked when Seam answers 403: is the key itself refused now (the whole queue waits), or is
+   * just this edit not permitted (it fails)? Default: main's connectivity probe.
+   */
+  keyRefused?: () => Promise<boolean>
   onPause?: (reason: 'unauthorized' | 'offline') => void
   /**
    * Something failed that is not the server's answer (IndexedDB full or broken, a bug): the
@@ -35,32 +54,48 @@ export interface ReplayerOptions {
 /** Thrown by a hook to simulate a crash: the replayer stops without writing anything more. */
 export class Abandon extends Error {}
 
-type Outcome = { kind: 'done'; user?: AcsUser } | { kind: 'error'; error: KeyholderError }
+type Options = Required<
+  Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError' | 'keyRefused' | 'lock'>
+> &
+  ReplayerOptions
 
 /**
  * Sends queued edits to Seam, exactly once in effect.
  *
  * Invariants:
- * - An entry is marked `sending` (with `attempt_started_at`) in IndexedDB before its request
- *   leaves; after a crash such an entry's outcome is unknown and is settled by looking at
- *   the server, never by blindly sending again.
- * - A create that may have reached the server (any earlier attempt) is resent only after
- *   reconciliation found no user matching it; every other operation is checked against the
- *   server's current state before it is sent, and is idempotent besides.
+ * - One replayer per database at a time (a lock held for as long as it runs); an entry is
+ *   marked `sending`, with the replayer's name as `owner`, in IndexedDB before its request
+ *   leaves. A `sending` entry the lock holder did not send itself was left by a replayer that
+ *   is gone: its outcome is unknown.
+ * - An outcome that is unknown (no answer, a 5xx, left by a crash) is settled by looking at
+ *   Seam, never by blindly sending again, and only once the request can no longer land late
+ *   (`settleAfterMs` after it left). Main also joins a repeated write with the same entry id
+ *   to the one on its way.
  * - Success is committed in one transaction that updates the cache, remaps temporary ids and
  *   removes the entry, so the cache reflects an edit before the edit disappears.
+ * - One person's edits go in order. A failed or conflicting one holds back only what depends
+ *   on it: a suspend, a revoke of all access or a delete of that person goes ahead.
  */
 export class Replayer {
   readonly #db: KeyholderDb
   readonly #outbox: Outbox
   readonly #api: Api
-  readonly #options: Required<Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError'>> &
-    ReplayerOptions
+  readonly #options: Options
+  readonly #reader: CurrentReader
+  readonly #lock: ReplayLock
+  /** This replayer's name in the `sending` entries it marks. */
+  readonly owner = crypto.randomUUID()
   readonly #inFlight = new Set<string>()
   /** Marks, commits and settlements of concurrent entries share transactions (group commit). */
   readonly #writes: GroupWriter
   #running = false
+  #holding = false
+  #lockWait: AbortController | null = null
+  /** Settled once it is known whether the lock was free at start (held now, or waited for). */
+  #firstTry: Promise<void> = Promise.resolve()
   #paused: 'unauthorized' | 'offline' | null = null
+  /** Seam said "too many requests": nothing is sent to this workspace before then. */
+  #busyUntil = 0
   #wake: (() => void) | null = null
   /** Set by a kick that came while the loop was not asleep, so it is not lost. */
   #kicked = false
@@ -72,17 +107,17 @@ export class Replayer {
   #faults = 0
   #faultUntil = 0
   /**
-   * Heads that may go now, by user. A full scan of the outbox fills it; after that a
+   * Entries that may go now, by user. A full scan of the outbox fills it; after that a
    * confirmed entry hands its turn to the next one of its user as that scan read it, so a
-   * long queue is not re-read for every request. Only heads are ever changed by the replayer,
-   * and `markSending` re-checks each entry as stored; changes from outside (an edit, retry,
-   * discard, reconnect) make the picture stale, and idle is only reported after a fresh scan.
+   * long queue is not re-read for every request. `markSending` re-checks each entry as
+   * stored; changes from outside (an edit, retry, discard, reconnect) make the picture stale,
+   * and idle is only reported after a fresh scan.
    */
   readonly #ready = new Map<string, OutboxEntry>()
   /** Each user's entries in order, as the last scan read them. */
   #queues = new Map<string, OutboxEntry[]>()
   #stale = true
-  /** When the earliest entry backing off may go again: a fresh scan is due then. */
+  /** When the earliest entry waiting may go: a fresh scan is due then. */
   #retryAt = Infinity
   /** True while the replayer announces its own changes, which need no rescan. */
   #announcing = false
@@ -98,8 +133,11 @@ export class Replayer {
       maxDelayMs: 60_000,
       now: Date.now,
       random: Math.random,
+      settleAfterMs: REQUEST_TIMEOUT_MS + 10_000,
       ...options,
     }
+    this.#lock = options.lock ?? defaultReplayLock()
+    this.#reader = new CurrentReader(api, { now: this.#options.now })
     outbox.subscribe(() => {
       if (!this.#announcing) this.kick()
     })
@@ -109,16 +147,18 @@ export class Replayer {
     return this.#paused
   }
 
+  /** Starts replaying once this page holds the database's replay lock (at once, usually). */
   start(): void {
     if (this.#running) return
     this.#running = true
     this.#abandoned = false
-    this.#loop = this.#run()
+    this.#loop = this.#hold()
   }
 
-  /** Stops after the requests under way have been settled. */
+  /** Stops after the requests under way have been settled, and lets another replayer in. */
   async stop(): Promise<void> {
     this.#running = false
+    this.#lockWait?.abort()
     this.kick()
     await this.#loop
   }
@@ -146,12 +186,48 @@ export class Replayer {
     wake?.()
   }
 
-  /** Resolves when nothing is runnable now (all done, waiting on the person, or paused). */
-  idle(): Promise<void> {
+  /**
+   * Resolves when nothing is runnable now (all done, waiting on the person, paused), or at once
+   * while another page holds the replay lock (that page does the sending).
+   */
+  async idle(): Promise<void> {
+    await this.#firstTry
+    if (!this.#holding) return
     return new Promise((resolve) => {
       this.#idleWaiters.push(resolve)
       this.kick()
     })
+  }
+
+  async #hold(): Promise<void> {
+    const name = `keyholder-replay:${this.#db.name}`
+    const first = this.#lock.tryAcquire(name)
+    this.#firstTry = first.then(
+      () => undefined,
+      () => undefined,
+    )
+    let release = await first
+    if (!release) {
+      // Another page is replaying this database: wait for it to close or stop.
+      const wait = new AbortController()
+      this.#lockWait = wait
+      try {
+        release = await this.#lock.acquire(name, wait.signal)
+      } catch {
+        return // stopped while waiting
+      } finally {
+        this.#lockWait = null
+      }
+    }
+    if (!this.#running) return release()
+    this.#holding = true
+    this.#stale = true
+    try {
+      await this.#run()
+    } finally {
+      this.#holding = false
+      release()
+    }
   }
 
   async #run(): Promise<void> {
@@ -165,8 +241,9 @@ export class Replayer {
           this.#stale = true
         }
         const free = this.#options.concurrency - active.size
+        const blocked = this.#paused !== null || now < this.#faultUntil || now < this.#busyUntil
         // A scan only when something could be started, and always before declaring idle.
-        if (!this.#paused && now >= this.#faultUntil && free > 0) {
+        if (!blocked && free > 0) {
           if (this.#stale || (this.#ready.size === 0 && active.size === 0)) await this.#scan()
           for (const entry of this.#take(free)) {
             this.#inFlight.add(entry.target_id)
@@ -188,7 +265,6 @@ export class Replayer {
           }
         }
         // Idle: paused or backing off, or a scan after the last outside change found nothing.
-        const blocked = this.#paused !== null || now < this.#faultUntil
         if (active.size === 0 && (blocked || !this.#stale)) {
           for (const resolve of this.#idleWaiters.splice(0)) resolve()
         }
@@ -203,9 +279,9 @@ export class Replayer {
   }
 
   /**
-   * Reads the whole outbox: each user's entries in order, and its oldest entry as ready if it
-   * may go now (later entries wait behind it). Users with a request under way are left out:
-   * their head may change until it is settled.
+   * Reads the whole outbox: each user's entries in order, and the one that may go next, if
+   * any. Users with a request under way are left out: their queue may change until it is
+   * settled.
    */
   async #scan(): Promise<void> {
     this.#stale = false
@@ -218,21 +294,60 @@ export class Replayer {
     })
     this.#queues = queues
     this.#ready.clear()
-    // Only a head can go next; entries behind a failed or waiting head must not wake the loop.
     this.#retryAt = Infinity
-    for (const [target_id, [head]] of queues) {
-      if (!head || this.#inFlight.has(target_id)) continue
-      if (this.#runnable(head, now)) this.#ready.set(target_id, head)
-      else if (head.status === 'queued')
-        this.#retryAt = Math.min(this.#retryAt, head.next_attempt_at)
+    const reads = new Map<string, { wanted: number; size: number }>()
+    for (const [target_id, queue] of queues) {
+      if (this.#inFlight.has(target_id)) continue
+      const next = this.#nextOf(queue)
+      if (!next) continue
+      const at = this.#dueAt(next)
+      if (at <= now) {
+        this.#ready.set(target_id, next)
+        if (next.op === 'update' || next.op === 'suspend' || next.op === 'unsuspend') {
+          const plan = reads.get(next.acs_system_id) ?? { wanted: 0, size: 0 }
+          plan.wanted += 1
+          reads.set(next.acs_system_id, plan)
+        }
+      } else this.#retryAt = Math.min(this.#retryAt, at)
     }
+    for (const [acs_system_id, plan] of reads) {
+      plan.size = (await this.#db.sync_state.get(acs_system_id))?.user_count ?? 0
+    }
+    this.#reader.plan(reads)
   }
 
-  #runnable(entry: OutboxEntry, now: number): boolean {
-    return entry.status === 'sending' || (entry.status === 'queued' && entry.next_attempt_at <= now)
+  /**
+   * The entry of one person's queue that goes next: the oldest, or, while every older one
+   * waits for the person, the first suspend, revoke or delete behind them (those take access
+   * away and must not wait for a typo to be fixed). A person created offline has nothing to
+   * send before their create.
+   */
+  #nextOf(queue: OutboxEntry[]): OutboxEntry | undefined {
+    const [head] = queue
+    if (!head) return undefined
+    if (isTempId(head.target_id) && head.op !== 'create') return undefined
+    if (!isWaitingOnPerson(head)) return head
+    if (isTempId(head.target_id)) return undefined
+    for (const entry of queue) {
+      if (isWaitingOnPerson(entry)) continue
+      return GOES_AHEAD.has(entry.op) ? entry : undefined
+    }
+    return undefined
   }
 
-  /** Up to `count` ready heads, oldest first, taken out of the ready set. */
+  /**
+   * When an entry may go: now, after its backoff, or — for one whose request may still land
+   * (left `sending` by a replayer that is gone) — once that can no longer happen.
+   */
+  #dueAt(entry: OutboxEntry): number {
+    if (entry.status === 'sending') {
+      const left = Date.parse(entry.attempt_started_at ?? entry.created_at)
+      return left + this.#options.settleAfterMs
+    }
+    return entry.next_attempt_at
+  }
+
+  /** Up to `count` ready entries, oldest first, taken out of the ready set. */
   #take(count: number): OutboxEntry[] {
     const taken = [...this.#ready.values()]
       .filter((e) => !this.#inFlight.has(e.target_id))
@@ -244,23 +359,28 @@ export class Replayer {
 
   /**
    * After an entry's turn: once it has left the outbox, its user's next entry may go. One
-   * still at the head is waiting (backing off, on the person, or changed from outside, which
+   * still there is waiting (backing off, on the person, or changed from outside, which
    * notifies) and is picked up by a later scan, not retried at once.
    */
   #follow(done: OutboxEntry, left: boolean): void {
     this.#ready.delete(done.target_id)
-    // A confirmed create moved its user's later entries to the real id.
-    if (done.op === 'create') return void (this.#stale = true)
+    // A confirmed create moved its user's later entries to the real id; a delete may have
+    // superseded earlier ones; an entry that went ahead leaves the order to a fresh scan.
     const queue = this.#queues.get(done.target_id)
-    if (!queue) return
-    if (left && queue[0]?.id === done.id) queue.shift()
-    const next = queue[0]
-    if (!next) this.#queues.delete(done.target_id)
-    else if (next.id !== done.id) {
-      if (this.#runnable(next, this.#options.now())) this.#ready.set(done.target_id, next)
-      else if (next.status === 'queued')
-        this.#retryAt = Math.min(this.#retryAt, next.next_attempt_at)
+    if (done.op === 'create' || done.op === 'delete' || !queue || queue[0]?.id !== done.id) {
+      this.#stale = true
+      return
     }
+    if (left) queue.shift()
+    const next = this.#nextOf(queue)
+    if (!next) {
+      if (queue.length === 0) this.#queues.delete(done.target_id)
+      return
+    }
+    if (next.id === done.id) return
+    const at = this.#dueAt(next)
+    if (at <= this.#options.now()) this.#ready.set(done.target_id, next)
+    else this.#retryAt = Math.min(this.#retryAt, at)
   }
 
   /** Tells the UI; the replayer's own changes need no rescan, its tasks follow them up. */
@@ -286,7 +406,8 @@ export class Replayer {
   #nextWakeDelay(busy: boolean): number {
     if (busy || this.#paused) return Infinity
     const now = this.#options.now()
-    if (this.#faultUntil > now) return this.#faultUntil - now
+    const until = Math.max(this.#faultUntil, this.#busyUntil)
+    if (until > now) return until - now
     return this.#retryAt === Infinity ? Infinity : Math.max(0, this.#retryAt - now)
   }
 
@@ -309,121 +430,55 @@ export class Replayer {
   }
 
   /** One entry's turn. True when it has left the outbox, confirmed. */
-  async #process(head: OutboxEntry): Promise<boolean> {
+  async #process(next: OutboxEntry): Promise<boolean> {
     const hooks = this.#options.hooks ?? {}
-    // A user created offline has no server id yet: nothing else for it can go first.
-    if (isTempId(head.target_id) && head.op !== 'create') return false
-
-    const prepared = await this.#prepare(head)
-    if (prepared.kind === 'settled') {
-      if (prepared.outcome.kind === 'done') return this.#commit(head, prepared.outcome)
-      return this.#settleError(head, prepared.outcome.error)
+    // Found `sending` by this, the only replayer: whoever sent it is gone, and it may have
+    // arrived. Its wait is over (see #dueAt): look at Seam first.
+    const head: OutboxEntry = next.status === 'sending' ? { ...next, sent_before: true } : next
+    const op = operations[head.op]
+    const prepared: Prepared = await op.prepare(
+      {
+        api: this.#api,
+        db: this.#db,
+        current: (entry, fresh) => this.#reader.get(entry, fresh),
+      },
+      head as never,
+    )
+    switch (prepared.kind) {
+      case 'done':
+        return this.#commit(next, prepared.user)
+      case 'error':
+        return this.#settleError(next, prepared.error, head.sent_before ?? false)
+      case 'conflict':
+        return this.#markConflict(next, prepared.conflicts, prepared.current)
+      case 'ask':
+        return this.#ask(next, prepared.candidates)
+      case 'send':
+        break
     }
-    if (prepared.kind === 'conflict') {
-      return this.#markConflict(head, prepared.conflicts, prepared.current)
-    }
 
-    hooks.beforeSend?.(head)
-    const entry = await this.#markSending(head)
+    hooks.beforeSend?.(next)
+    const entry = await this.#markSending(next, prepared.lookalikes)
     if (!entry) return false
-    const outcome = await this.#send(entry, prepared.params)
+    hooks.afterMark?.(entry)
+    const result = await op.send(this.#api, entry as never, prepared.params as never)
     hooks.afterSend?.(entry)
-    if (outcome.kind === 'done') {
-      hooks.beforeCommit?.(entry)
-      // What Seam has now: the copy read before sending, with the whole edit applied (the
-      // fields left out of the request because Seam already had them included).
-      const user =
-        outcome.user ??
-        (prepared.current && entry.op === 'update'
-          ? withChanges(prepared.current, entry.params)
+    if (!result.ok) return this.#settleError(entry, result.error, head.sent_before ?? false)
+    hooks.beforeCommit?.(entry)
+    // What Seam has now: the copy read before sending with the whole edit applied (the fields
+    // left out of the request because Seam already had them included).
+    const user =
+      result.value ??
+      (prepared.current && entry.op === 'update'
+        ? withChanges(prepared.current, entry.params)
+        : prepared.current && (entry.op === 'suspend' || entry.op === 'unsuspend')
+          ? { ...prepared.current, is_suspended: entry.op === 'suspend' }
           : undefined)
-      return this.#commit(entry, { kind: 'done', ...(user && { user }) })
-    }
-    return this.#settleError(entry, outcome.error)
-  }
-
-  /**
-   * Looks at the server before sending: settles an earlier attempt whose outcome is unknown,
-   * skips what is already true, and finds conflicts with edits made elsewhere.
-   */
-  async #prepare(
-    entry: OutboxEntry,
-  ): Promise<
-    | { kind: 'send'; params: OutboxEntry['params']; current?: AcsUser }
-    | { kind: 'settled'; outcome: Outcome }
-    | { kind: 'conflict'; conflicts: FieldConflict[]; current: AcsUser }
-  > {
-    const send = { kind: 'send' as const, params: entry.params }
-    switch (entry.op) {
-      case 'create': {
-        if (entry.attempts === 0 && entry.status === 'queued') return send
-        // Users already matched to another offline create are not this one.
-        const claimed = new Set((await this.#db.id_map.toArray()).map((m) => m.acs_user_id))
-        const found = await findCreatedUser(this.#api, entry, claimed)
-        if (!found.ok) return { kind: 'settled', outcome: { kind: 'error', error: found.error } }
-        return found.value
-          ? { kind: 'settled', outcome: { kind: 'done', user: found.value } }
-          : send
-      }
-      case 'update': {
-        const current = await this.#api.invoke('users.get', { acs_user_id: entry.target_id })
-        if (!current.ok)
-          return { kind: 'settled', outcome: { kind: 'error', error: current.error } }
-        const remaining: Record<string, unknown> = {}
-        const conflicts: FieldConflict[] = []
-        for (const [field, mine] of Object.entries(entry.params)) {
-          const theirs = current.value[field as ChangeField] ?? null
-          if (same(theirs, mine)) continue
-          if (!same(theirs, entry.base[field as ChangeField] ?? null)) {
-            conflicts.push({
-              field: field as ChangeField,
-              base: entry.base[field as ChangeField] ?? null,
-              theirs,
-              mine,
-            })
-          }
-          remaining[field] = mine
-        }
-        if (conflicts.length) return { kind: 'conflict', conflicts, current: current.value }
-        if (Object.keys(remaining).length === 0) {
-          return { kind: 'settled', outcome: { kind: 'done', user: current.value } }
-        }
-        return { kind: 'send', params: remaining, current: current.value }
-      }
-      case 'suspend':
-      case 'unsuspend': {
-        if (entry.attempts === 0 && entry.status === 'queued') return send
-        const current = await this.#api.invoke('users.get', { acs_user_id: entry.target_id })
-        if (!current.ok)
-          return { kind: 'settled', outcome: { kind: 'error', error: current.error } }
-        const wanted = entry.op === 'suspend'
-        return Boolean(current.value.is_suspended) === wanted
-          ? { kind: 'settled', outcome: { kind: 'done', user: current.value } }
-          : send
-      }
-      case 'add_to_access_group':
-      case 'remove_from_access_group': {
-        if (entry.attempts === 0 && entry.status === 'queued') return send
-        const groups = await this.#api.invoke('users.list_access_groups', {
-          acs_user_id: entry.target_id,
-        })
-        if (!groups.ok) return { kind: 'settled', outcome: { kind: 'error', error: groups.error } }
-        const member = groups.value.some(
-          (g) => g.acs_access_group_id === entry.params.acs_access_group_id,
-        )
-        return member === (entry.op === 'add_to_access_group')
-          ? { kind: 'settled', outcome: { kind: 'done' } }
-          : send
-      }
-      case 'delete':
-      case 'revoke_access_to_all_entrances':
-        // Both are idempotent; a repeated delete answered 404 counts as done.
-        return send
-    }
+    return this.#commit(entry, user)
   }
 
   /** Marks the entry `sending` and returns it as stored, unless it changed meanwhile. */
-  async #markSending(head: OutboxEntry): Promise<OutboxEntry | null> {
+  async #markSending(head: OutboxEntry, lookalikes?: string[]): Promise<OutboxEntry | null> {
     const db = this.#db
     const entry = await this.#writes.run(async () => {
       const stored = await db.outbox.get(head.id)
@@ -435,9 +490,13 @@ export class Replayer {
       const next = {
         ...stored,
         status: 'sending',
+        owner: this.owner,
+        // Left `sending` by a replayer that is gone: it may have arrived (we just looked).
+        sent_before: stored.sent_before || stored.status === 'sending',
         attempts: stored.attempts + 1,
         attempt_started_at: now,
         first_attempt_at: stored.first_attempt_at ?? now,
+        ...(lookalikes && { lookalikes }),
       } as OutboxEntry
       await db.outbox.put(next)
       return next
@@ -446,98 +505,75 @@ export class Replayer {
     return entry
   }
 
-  /** Sends the entry; an update sends `params`, what is left of it after `#prepare`. */
-  async #send(entry: OutboxEntry, params: OutboxEntry['params']): Promise<Outcome> {
-    const api = this.#api
-    const acs_user_id = entry.target_id
-    let result: Result<unknown>
-    switch (entry.op) {
-      case 'create': {
-        // Keyed by the entry: a create asked for again while the first is on its way (a
-        // reload, a second replayer) joins it in main instead of reaching Seam twice.
-        const created = await api.invoke('users.create', {
-          ...entry.params,
-          idempotency_key: entry.id,
-        })
-        return created.ok
-          ? { kind: 'done', user: created.value }
-          : { kind: 'error', error: created.error }
-      }
-      case 'update':
-        result = await api.invoke('users.update', {
-          acs_user_id,
-          changes: params as UserChanges,
-        })
-        break
-      case 'suspend':
-        result = await api.invoke('users.suspend', { acs_user_id })
-        break
-      case 'unsuspend':
-        result = await api.invoke('users.unsuspend', { acs_user_id })
-        break
-      case 'delete':
-        result = await api.invoke('users.delete', { acs_user_id })
-        if (!result.ok && result.error.kind === 'not_found') return { kind: 'done' }
-        break
-      case 'revoke_access_to_all_entrances':
-        result = await api.invoke('users.revoke_access_to_all_entrances', { acs_user_id })
-        break
-      case 'add_to_access_group':
-        result = await api.invoke('users.add_to_access_group', { acs_user_id, ...entry.params })
-        break
-      case 'remove_from_access_group':
-        result = await api.invoke('users.remove_from_access_group', {
-          acs_user_id,
-          ...entry.params,
-        })
-        break
-    }
-    return result.ok ? { kind: 'done' } : { kind: 'error', error: result.error }
-  }
-
   /** Records a confirmed entry; false if it changed since it was read (it goes round again). */
-  async #commit(entry: OutboxEntry, outcome: { kind: 'done'; user?: AcsUser }): Promise<boolean> {
-    // Before the write is queued: with group commit its transaction may be made long before
-    // this write runs inside it.
-    markCommitted(this.#db, entry.target_id, outcome.user?.acs_user_id)
-    const left = await this.#writes.run(() => commitSuccess(this.#db, entry, outcome.user))
-    if (left) this.#announce()
-    else this.#stale = true
-    return left
+  async #commit(entry: OutboxEntry, user?: AcsUser): Promise<boolean> {
+    const result = await this.#writes.run(() => commitSuccess(this.#db, entry, user))
+    if (result === 'claimed') {
+      // Someone else's create took that person first: look again, excluding them.
+      await this.#patch(entry, { status: 'queued', sent_before: true, next_attempt_at: 0 })
+      this.#announce()
+      return false
+    }
+    if (result === 'changed') {
+      this.#stale = true
+      return false
+    }
+    if (entry.op === 'delete') this.#reader.forget(entry.target_id)
+    else {
+      const cached = await this.#db.acs_users.get(user?.acs_user_id ?? entry.target_id)
+      if (cached) this.#reader.learn(cached)
+    }
+    this.#announce()
+    return true
   }
 
-  async #settleError(entry: OutboxEntry, error: KeyholderError): Promise<false> {
+  async #settleError(
+    entry: OutboxEntry,
+    error: KeyholderError,
+    sentBefore: boolean,
+  ): Promise<false> {
     const now = this.#options.now()
+    let outcome = outcomeOf(error)
+    if (outcome.status === 'check_key') {
+      outcome = (await this.#keyRefused())
+        ? { status: 'queued', wait: 'none', maybeSent: false, pause: 'unauthorized' }
+        : { status: 'failed' }
+    }
     let patch: Partial<OutboxEntry>
-    switch (error.kind) {
-      case 'unreachable':
-      case 'server':
-        // Only this entry backs off: the main process decides when the whole app is offline
-        // and tells us through setConnectivity.
+    switch (outcome.status) {
+      case 'queued': {
+        const failures = (entry.failures ?? 0) + (outcome.wait === 'backoff' ? 1 : 0)
+        const left = Date.parse(entry.attempt_started_at ?? '') || now
+        const wait = outcome.wait
+        const next_attempt_at =
+          wait === 'none'
+            ? 0
+            : wait === 'backoff'
+              ? now + this.#backoff(Math.max(entry.attempts, failures))
+              : wait === 'settle'
+                ? left + this.#options.settleAfterMs
+                : now + wait.ms
         patch = {
           status: 'queued',
-          failures: (entry.failures ?? 0) + 1,
-          next_attempt_at: now + this.#backoff(Math.max(entry.attempts, (entry.failures ?? 0) + 1)),
+          failures,
+          next_attempt_at,
           last_error: error,
+          sent_before: sentBefore || (entry.status === 'sending' && outcome.maybeSent),
         }
+        if (outcome.pauseAllMs)
+          this.#busyUntil = Math.max(this.#busyUntil, now + outcome.pauseAllMs)
+        if (outcome.pause) this.#pause(outcome.pause)
         break
-      case 'rate_limited':
-        patch = { status: 'queued', next_attempt_at: now + error.retry_after_ms, last_error: error }
-        break
-      case 'unauthorized':
-        patch = { status: 'queued', next_attempt_at: 0, last_error: error }
-        this.#pause('unauthorized')
-        break
-      case 'not_found':
+      }
+      case 'conflict':
         patch = {
           status: 'conflict',
           conflicts: null,
-          last_error: { ...error, message: 'This user was deleted elsewhere.' },
+          last_error: { ...error, message: outcome.message },
         }
         break
-      case 'invalid_input':
-      case 'local':
-        patch = { status: 'failed', last_error: error }
+      case 'failed':
+        patch = { status: 'failed', last_error: error, sent_before: sentBefore }
         break
     }
     if (!(await this.#patch(entry, patch))) return false
@@ -548,8 +584,14 @@ export class Replayer {
     return false
   }
 
+  async #keyRefused(): Promise<boolean> {
+    if (this.#options.keyRefused) return this.#options.keyRefused()
+    const state = await this.#api.invoke('connectivity.check', {})
+    return state.ok && state.value.state === 'unauthorized'
+  }
+
   /**
-   * Keeps the edit for the person to decide, and the server's copy just read in the cache: it is
+   * Keeps the edit for the person to decide, and Seam's copy just read in the cache: it is
    * what "theirs" shows, and what stays if they choose it.
    */
   async #markConflict(
@@ -565,13 +607,28 @@ export class Replayer {
         message: 'Someone else changed this user since you edited it.',
       },
     }
-    markCommitted(this.#db, current.acs_user_id)
     if (await this.#patch(entry, patch, current)) this.#announce()
     return false
   }
 
+  /** A lost create that Seam's people do not settle for sure: the person says who it is. */
+  async #ask(entry: OutboxEntry, candidates: Candidate[]): Promise<false> {
+    const patch = {
+      status: 'ask' as const,
+      candidates,
+      last_error: {
+        kind: 'local' as const,
+        message: candidates.length
+          ? 'Seam did not confirm this new person, and someone like them is there now.'
+          : 'Seam did not confirm this new person, and they are not there.',
+      },
+    }
+    if (await this.#patch(entry, patch)) this.#announce()
+    return false
+  }
+
   /**
-   * Updates the entry (and caches `fresh`, a server copy read since) unless the entry changed
+   * Updates the entry (and caches `fresh`, Seam's copy read since) unless the entry changed
    * since it was read; then it simply goes round again.
    */
   async #patch(entry: OutboxEntry, patch: Partial<OutboxEntry>, fresh?: AcsUser): Promise<boolean> {
@@ -580,7 +637,7 @@ export class Replayer {
       const stored = await db.outbox.get(entry.id)
       if (!stored || !unchanged(stored, entry)) return false
       await db.outbox.put({ ...stored, ...patch })
-      if (fresh) await db.acs_users.put(toCachedUser(fresh))
+      if (fresh) await db.users.put(fresh)
       return true
     })
     if (!applied) this.#stale = true
@@ -593,20 +650,4 @@ export class Replayer {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1))
     return Math.round(ceiling / 2 + (random() * ceiling) / 2)
   }
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    // Access schedules: compare instants, not spellings of them.
-    const x = a as Record<string, unknown>
-    const y = b as Record<string, unknown>
-    const keys = new Set([...Object.keys(x), ...Object.keys(y)])
-    return [...keys].every((k) =>
-      typeof x[k] === 'string' && typeof y[k] === 'string' && !Number.isNaN(Date.parse(x[k]))
-        ? Date.parse(x[k]) === Date.parse(y[k])
-        : same(x[k] ?? null, y[k] ?? null),
-    )
-  }
-  return false
 }

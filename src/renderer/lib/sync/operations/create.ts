@@ -1,0 +1,173 @@
+import type { CreateUserInput, UserPage } from '../../../../shared/contract'
+import type { AcsUser } from '../../../../shared/domain'
+import type { Result } from '../../../../shared/errors'
+import { usersOfSystem, type KeyholderDb } from '../../db/schema'
+import type { Api } from '../api'
+import type { Candidate } from '../outbox-types'
+import { normalEmail, normalName, normalPhone, same } from './match'
+import type { EntryOf, OperationSpec, Prepared } from './types'
+import { groupParts, person } from './words'
+
+/** Seam's search takes at most this many characters. */
+const SEARCH_MAX = 200
+/** A reconciliation reads at most this many people who share the name (pages of 500). */
+const SEARCH_PAGES = 10
+
+/** What a person at Seam shares with a create: each detail the create sent, normalised. */
+function likeness(sent: CreateUserInput, user: AcsUser): { strong: boolean; loose: boolean } {
+  const checks: boolean[] = [normalName(user.full_name) === normalName(sent.full_name)]
+  const shared = [checks[0]!]
+  if (sent.email_address) {
+    const match = normalEmail(user.email_address) === normalEmail(sent.email_address)
+    checks.push(match)
+    shared.push(match)
+  }
+  if (sent.phone_number) {
+    const match = normalPhone(user.phone_number) === normalPhone(sent.phone_number)
+    checks.push(match)
+    shared.push(match)
+  }
+  if (sent.user_identity_id) checks.push(user.user_identity_id === sent.user_identity_id)
+  if (sent.access_schedule) {
+    checks.push(same(user.access_schedule ?? null, sent.access_schedule))
+  }
+  return { strong: checks.every(Boolean), loose: shared.some(Boolean) }
+}
+
+/** People at Seam in the create's system found by its name (Seam's search, several pages). */
+async function searchByName(api: Api, sent: CreateUserInput): Promise<Result<AcsUser[]>> {
+  const found: AcsUser[] = []
+  let page_cursor: string | null = null
+  for (let page = 0; page < SEARCH_PAGES; page++) {
+    const result: Result<UserPage> = await api.invoke('users.list_page', {
+      acs_system_id: sent.acs_system_id,
+      search: sent.full_name.trim().slice(0, SEARCH_MAX),
+      page_cursor,
+      limit: 500,
+    })
+    if (!result.ok) return result
+    found.push(...result.value.acs_users.filter((u) => u.acs_system_id === sent.acs_system_id))
+    page_cursor = result.value.next_page_cursor
+    if (!page_cursor) break
+  }
+  return { ok: true, value: found }
+}
+
+/**
+ * Before the first send: everyone who already looks like the new person (same name, email or
+ * phone in that system), in the cache and at Seam. None of them can ever be taken for it.
+ */
+async function lookalikes(
+  db: KeyholderDb,
+  api: Api,
+  entry: EntryOf<'create'>,
+): Promise<Result<string[]>> {
+  const sent = entry.params
+  const ids = new Set(entry.lookalikes ?? [])
+  await usersOfSystem(db, sent.acs_system_id).each((u) => {
+    if (likeness(sent, u).loose) ids.add(u.acs_user_id)
+  })
+  const found = await searchByName(api, sent)
+  if (!found.ok) return found
+  for (const u of found.value) if (likeness(sent, u).loose) ids.add(u.acs_user_id)
+  return { ok: true, value: [...ids] }
+}
+
+function candidate(user: AcsUser, strong: boolean): Candidate {
+  return {
+    acs_user_id: user.acs_user_id,
+    full_name: user.full_name ?? user.display_name ?? null,
+    email_address: user.email_address ?? null,
+    phone_number: user.phone_number ?? null,
+    created_at: user.created_at,
+    strong,
+  }
+}
+
+/**
+ * A create that may have reached Seam: is the person there? Exactly one new person at Seam
+ * matching every detail sent, who looked like nobody before the first send and is not another
+ * create's, is ours. Anything less certain goes to the person (status `ask`).
+ */
+async function reconcile(db: KeyholderDb, api: Api, entry: EntryOf<'create'>): Promise<Prepared> {
+  const found = await searchByName(api, entry.params)
+  if (!found.ok) return { kind: 'error', error: found.error }
+  const excluded = new Set(entry.lookalikes ?? [])
+  const claimed = new Set(
+    (await db.id_map.toArray())
+      .filter((m) => m.temp_id !== entry.target_id)
+      .map((m) => m.acs_user_id),
+  )
+  const open = found.value.filter(
+    (u) => !excluded.has(u.acs_user_id) && !claimed.has(u.acs_user_id),
+  )
+  const strong = open.filter((u) => likeness(entry.params, u).strong)
+  if (strong.length === 1) return { kind: 'done', user: strong[0]! }
+  if (strong.length > 1) return { kind: 'ask', candidates: strong.map((u) => candidate(u, true)) }
+  const loose = open.filter((u) => likeness(entry.params, u).loose)
+  return { kind: 'ask', candidates: loose.map((u) => candidate(u, false)) }
+}
+
+export const create: OperationSpec<'create'> = {
+  op: 'create',
+  base: () => ({}),
+  overlay(state, entry) {
+    state.pendingCreate = true
+    const {
+      acs_system_id,
+      full_name,
+      email_address,
+      phone_number,
+      access_schedule,
+      user_identity_id,
+    } = entry.params
+    state.user = {
+      acs_user_id: entry.target_id,
+      acs_system_id,
+      workspace_id: '',
+      created_at: entry.created_at,
+      display_name: full_name,
+      full_name,
+      is_suspended: false,
+      is_managed: true,
+      errors: [],
+      warnings: [],
+      pending_mutations: [],
+      connected_account_id: '',
+      last_successful_sync_at: null,
+      ...(email_address && { email_address }),
+      ...(phone_number && { phone_number }),
+      ...(access_schedule && { access_schedule }),
+      ...(user_identity_id && { user_identity_id }),
+    } as unknown as AcsUser
+    for (const key of ['full_name', 'email_address', 'phone_number', 'access_schedule']) {
+      state.pending.add(key)
+    }
+  },
+  async prepare(ctx, entry) {
+    if (entry.sent_before) return reconcile(ctx.db, ctx.api, entry)
+    const found = await lookalikes(ctx.db, ctx.api, entry)
+    if (!found.ok) return { kind: 'error', error: found.error }
+    return { kind: 'send', params: entry.params, lookalikes: found.value }
+  },
+  send: (api, entry) => api.invoke('users.create', { ...entry.params, idempotency_key: entry.id }),
+  async commit(db, entry, user) {
+    if (!user) throw new Error('A confirmed create must carry the new person')
+    const claimed = await db.users.claim(
+      entry.target_id,
+      user,
+      entry.params.acs_access_group_ids ?? [],
+    )
+    if (!claimed) return false
+    await db.outbox
+      .where('target_id')
+      .equals(entry.target_id)
+      .modify({ target_id: user.acs_user_id })
+    return true
+  },
+  describe(entry, groupName) {
+    const ids = entry.params.acs_access_group_ids ?? []
+    const parts = [{ text: 'Add ' }, person(entry), { text: ' as a new person' }]
+    return ids.length ? [...parts, { text: ' in ' }, ...groupParts(ids, groupName)] : parts
+  },
+}

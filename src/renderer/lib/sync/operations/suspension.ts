@@ -1,0 +1,62 @@
+import type { AcsUser } from '../../../../shared/domain'
+import type { OperationSpec } from './types'
+import { done } from './types'
+import { person } from './words'
+
+/** Seam reports the door system still moving this person's suspension to `wanted`. */
+function beingSuspended(user: AcsUser, wanted: boolean): boolean {
+  return (user.pending_mutations ?? []).some(
+    (m) =>
+      m.mutation_code === 'updating_suspension_state' &&
+      (m as { to?: { is_suspended?: boolean } }).to?.is_suspended === wanted,
+  )
+}
+
+function suspension<O extends 'suspend' | 'unsuspend'>(op: O): OperationSpec<O> {
+  const wanted = op === 'suspend'
+  return {
+    op,
+    base: (current) => ({ is_suspended: current?.is_suspended ?? false }),
+    overlay(state) {
+      if (!state.user) return
+      state.user = { ...state.user, is_suspended: wanted }
+      state.pending.add('is_suspended')
+    },
+    async prepare(ctx, entry) {
+      const read = await ctx.current(entry, Boolean(entry.sent_before))
+      if (!read.ok) return { kind: 'error', error: read.error }
+      const current = read.value
+      const theirs = Boolean(current.is_suspended)
+      const base = Boolean(entry.base.is_suspended)
+      // Never sent, and Seam no longer has what the person saw: someone else suspended or
+      // unsuspended them meanwhile. Their reason may differ; the person decides.
+      if (!entry.sent_before && theirs !== base) {
+        return {
+          kind: 'conflict',
+          conflicts: [{ field: 'is_suspended', base, theirs, mine: wanted }],
+          current,
+        }
+      }
+      if (theirs === wanted || beingSuspended(current, wanted)) {
+        return { kind: 'done', user: current }
+      }
+      return { kind: 'send', params: entry.params, current }
+    },
+    async send(api, entry) {
+      const channel = op === 'suspend' ? 'users.suspend' : 'users.unsuspend'
+      return done(
+        await api.invoke(channel, { acs_user_id: entry.target_id, idempotency_key: entry.id }),
+      )
+    },
+    async commit(db, entry, user) {
+      const cached = user ?? (await db.acs_users.get(entry.target_id))
+      if (cached)
+        await db.users.put({ ...cached, is_suspended: user ? cached.is_suspended : wanted })
+      return true
+    },
+    describe: (entry) => [{ text: wanted ? 'Suspend ' : 'Unsuspend ' }, person(entry)],
+  }
+}
+
+export const suspend = suspension('suspend')
+export const unsuspend = suspension('unsuspend')
