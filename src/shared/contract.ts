@@ -14,6 +14,9 @@ import {
 } from './domain'
 import type { Result } from './errors'
 import type { EventNameList } from './ipc-names'
+import { e164, emailAddressSchema, fullNameSchema, userIdentityIdSchema } from './user-fields'
+
+export { e164 }
 
 const id = z.string().trim().min(1).max(200)
 /** A workspace's name: never one that passes for the practice sandbox. */
@@ -25,10 +28,6 @@ const workspaceName = z
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem })
   })
 const isoDate = z.string().datetime({ offset: true })
-/** E.164: a plus, a country code and up to 15 digits in all. */
-export const e164 = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'Use international format, e.g. +15555550100')
 const endpoint = z
   .string()
   .trim()
@@ -42,11 +41,15 @@ export const accessScheduleSchema = z
     path: ['ends_at'],
   })
 
-/** Fields a person may change on an existing user (Seam's /acs/users/update). */
+/**
+ * Fields a person may change on an existing user (Seam's /acs/users/update). Names, emails and
+ * phones follow the same rules as the form and CSV import (`./user-fields`), so a payload that
+ * would fail at Seam is refused here even if a screen forgot to check it.
+ */
 export const userChangesSchema = z
   .object({
-    full_name: z.string().trim().min(1).max(200),
-    email_address: z.string().trim().email().max(320),
+    full_name: fullNameSchema,
+    email_address: emailAddressSchema,
     phone_number: e164,
     /** null removes the schedule: access with no start or end. */
     access_schedule: accessScheduleSchema.nullable(),
@@ -57,10 +60,10 @@ export const userChangesSchema = z
 export const createUserSchema = z
   .object({
     acs_system_id: id,
-    full_name: z.string().trim().min(1).max(200),
-    email_address: z.string().trim().email().max(320).optional(),
+    full_name: fullNameSchema,
+    email_address: emailAddressSchema.optional(),
     phone_number: e164.optional(),
-    user_identity_id: id.optional(),
+    user_identity_id: userIdentityIdSchema.optional(),
     access_schedule: accessScheduleSchema.optional(),
     acs_access_group_ids: z.array(id).max(100).optional(),
   })

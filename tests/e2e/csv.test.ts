@@ -48,6 +48,9 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
     'Bad Phone,bad.phone@import.example,12,,,',
     'Ends Early,ends.early@import.example,,2030-05-01,2030-04-01,',
     'Unknown Group,unknown.group@import.example,,,,Astronauts',
+    // What Seam would refuse: a NUL in a name, an email past RFC 5321's 254 characters.
+    'Nul\u0000Name,nul.name@import.example,,,,',
+    `Long Email,${'l'.repeat(300)}@example.com,,,,`,
     `Already Here,${existing.email_address},,,,`,
   ]
   mkdirSync(artifactsDir, { recursive: true })
@@ -60,7 +63,7 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
   await importer.getByLabel('CSV file').setInputFiles(file)
   const preview = importer.getByRole('table', { name: 'Preview' })
   await poll(() => preview.getByRole('row').count()).toBe(lines.length)
-  expect(await importer.textContent()).toContain('2 ready · 4 need fixing · 1 duplicate skipped')
+  expect(await importer.textContent()).toContain('2 ready · 6 need fixing · 1 duplicate skipped')
 
   /** The Status cell of the row for file line `line` (the header is line 1). */
   const status = async (line: number) =>
@@ -82,12 +85,16 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
   expect(await status(7)).toBe(
     'Access groups: There is no access group “Astronauts” in this system.',
   )
-  expect(await status(8)).toBe('Same email as an existing user. Skipped.')
+  expect(await status(8)).toBe(
+    'Name: The name contains a hidden control character (U+0000) at character 4. Type it again by hand rather than copying it.',
+  )
+  expect(await status(9)).toBe('Email: The email address is too long: 312 characters, at most 254.')
+  expect(await status(10)).toBe('Same email as an existing user. Skipped.')
   await screenshot(page, 'ui-import-preview')
 
   await importer.getByRole('button', { name: 'Check only (dry run)' }).click()
   await poll(() => importer.textContent()).toContain(
-    'Dry run: 2 people would be queued. 4 lines need fixing first. Nothing was changed.',
+    'Dry run: 2 people would be queued. 6 lines need fixing first. Nothing was changed.',
   )
   expect(await queueSummary(page)).toBe('0 queued · 0 failed · 0 to decide')
   expect(await serverUsers(seam)).toHaveLength(before)
@@ -105,7 +112,7 @@ test('import: the preview shows each bad row, a dry run queues nothing, only goo
   expect(await serverGroupNames(seam, imogen.acs_user_id)).toEqual(['Office staff'])
   const ivo = (await serverUserByEmail(seam, 'ivo.goodrow@import.example'))!
   expect(ivo).toMatchObject({ full_name: 'Ivo Goodrow', phone_number: '+442079460002' })
-  for (const bad of ['bad.phone', 'ends.early', 'unknown.group']) {
+  for (const bad of ['bad.phone', 'ends.early', 'unknown.group', 'nul.name']) {
     expect(await serverUserByEmail(seam, `${bad}@import.example`)).toBeUndefined()
   }
   expect(

@@ -63,6 +63,9 @@ const phone = () => page.getByRole('textbox', { name: 'Phone', exact: true })
 const dateField = (name: string) => page.getByLabelText(name, { exact: true })
 const create = () => page.getByRole('button', { name: 'Create user' })
 
+/** A message as part of a field's description (which may hold a hint as well). */
+const saying = (message: string) => new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+
 /** A `datetime-local` value this many days from now, at 09:00. */
 function daysFromNow(days: number): string {
   const date = new Date(Date.now() + days * 86_400_000)
@@ -86,6 +89,63 @@ describe('creating a person', () => {
     await expect.element(field('Email')).not.toHaveAttribute('aria-invalid', 'true')
     await field('Full name').click()
     await expect.element(field('Email')).toHaveAccessibleDescription(/not a valid email/)
+  })
+
+  test('a name or email Seam would refuse is said by its field, and nothing is created', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Jane\u0000Doe')
+    await field('Email').fill(`${'a'.repeat(300)}@example.com`)
+    await create().click()
+    await expect
+      .element(field('Full name'))
+      .toHaveAccessibleDescription(
+        saying(
+          'The name contains a hidden control character (U+0000) at character 5. Type it again by hand rather than copying it.',
+        ),
+      )
+    await expect.element(field('Full name')).toHaveAttribute('aria-invalid', 'true')
+    await expect.element(field('Full name')).toHaveFocus()
+    await expect
+      .element(field('Email'))
+      .toHaveAccessibleDescription(
+        saying('The email address is too long: 312 characters, at most 254.'),
+      )
+    expect(oncreate).not.toHaveBeenCalled()
+
+    await field('Full name').fill('Jane Doe')
+    await field('Email').fill(`${'a'.repeat(65)}@example.com`)
+    await create().click()
+    await expect
+      .element(field('Email'))
+      .toHaveAccessibleDescription(
+        saying(
+          'The part of the email address before the @ is too long: 65 characters, at most 64.',
+        ),
+      )
+    await expect.element(field('Full name')).not.toHaveAttribute('aria-invalid', 'true')
+    expect(oncreate).not.toHaveBeenCalled()
+
+    await field('Email').fill(`${'a'.repeat(64)}@example.com`)
+    await create().click()
+    await vi.waitFor(() => expect(oncreate).toHaveBeenCalledTimes(1))
+    expect(oncreate.mock.calls[0]?.[0]).toEqual({
+      acs_system_id: 'sys-london',
+      full_name: 'Jane Doe',
+      email_address: `${'a'.repeat(64)}@example.com`,
+    })
+  })
+
+  test('a phone number longer than any can be is said to be too long', async () => {
+    const { oncreate } = render({})
+    await field('Full name').fill('Jane Doe')
+    await phone().fill('+44 20 7183 8750 123456')
+    await create().click()
+    await expect
+      .element(phone())
+      .toHaveAccessibleDescription(
+        saying('The phone number is too long: 18 digits, at most 15 including the country code.'),
+      )
+    expect(oncreate).not.toHaveBeenCalled()
   })
 
   test('a local phone number is read with the country, previewed, and sent in E.164', async () => {
@@ -291,6 +351,33 @@ describe('editing a person', () => {
     await page.getByRole('button', { name: 'Save changes' }).click()
     await expect.element(field('Email')).toHaveAccessibleDescription(/cannot remove an email/)
     expect(onupdate).not.toHaveBeenCalled()
+  })
+
+  test('a changed name or email Seam would refuse is said by its field, not sent', async () => {
+    const { onupdate } = render({ mode: 'edit', initial: dana })
+    const save = page.getByRole('button', { name: 'Save changes' })
+    await field('Full name').fill('Dana \u202Eyllucs')
+    await field('Email').fill(`dana@${'d'.repeat(250)}.com`)
+    await save.click()
+    await expect
+      .element(field('Full name'))
+      .toHaveAccessibleDescription(
+        saying(
+          'The name contains a hidden character that changes the direction of the text (U+202E) at character 6.',
+        ),
+      )
+    await expect
+      .element(field('Email'))
+      .toHaveAccessibleDescription(
+        saying('The email address is too long: 259 characters, at most 254.'),
+      )
+    expect(onupdate).not.toHaveBeenCalled()
+
+    await field('Full name').fill('Dana Scully')
+    await field('Email').fill('dana@fbi.example')
+    await save.click()
+    await vi.waitFor(() => expect(onupdate).toHaveBeenCalledTimes(1))
+    expect(onupdate.mock.calls[0]?.[0]).toEqual({ email_address: 'dana@fbi.example' })
   })
 
   test('names in any script, and markup, are kept exactly as typed', async () => {

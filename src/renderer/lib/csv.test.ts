@@ -158,8 +158,13 @@ describe('round trip', () => {
       },
       { full_name: 'فاطمة الزهراء', phone_number: '+447911123456', user_identity_id: 'uid-42' },
       { full_name: '<b>Bob</b> 🔑', email_address: 'bob@example.com' },
-      { full_name: 'O’Brien, "Pat"\nNight shift', email_address: 'pat@example.com' },
+      // A name Seam holds with a line break (another system wrote it) is exported as it is,
+      // but no one is created with one: the row says why, and the rest still import.
+      null,
     ])
+    expect(preview.rows[3]!.errors).toEqual({
+      full_name: 'The name contains a line break at character 15. Put it all on one line.',
+    })
     const ignored = preview.columns.filter((c) => c.field === null).map((c) => c.header)
     expect(ignored).toContain('User ID')
     expect(ignored).toContain('Identity email')
@@ -253,6 +258,63 @@ describe('parseImport rows', () => {
     expect(one('Zoë,,,,,,Roof').errors.access_groups).toBe(
       'There is no access group “Roof” in this system.',
     )
+  })
+
+  it('refuses a row Seam would refuse, with its reason, and keeps the others', () => {
+    const long = `${'a'.repeat(300)}@example.com`
+    const file = [
+      TEMPLATE_HEADER,
+      'Jane\u0000Doe,jane@example.com,,,,,',
+      `Long Email,${long},,,,,`,
+      `Long Local,${'b'.repeat(65)}@example.com,,,,,`,
+      'Edge Case,' + `${'c'.repeat(64)}@${'d'.repeat(185)}.com` + ',,,,,',
+      'Overlong Edge,' + `${'c'.repeat(64)}@${'d'.repeat(186)}.com` + ',,,,,',
+      'Reversed \u202Eeod,,,,,,',
+      'Too Many Digits,,+44 20 7183 8750 123456,,,,',
+      'فاطمة الزهراء 🔑,fatima@example.com,,,,,',
+    ].join('\n')
+    const preview = parseImport(file, context())
+    expect(preview.rows.map((r) => [r.line, r.errors])).toEqual([
+      [
+        2,
+        {
+          full_name:
+            'The name contains a hidden control character (U+0000) at character 5. Type it again by hand rather than copying it.',
+        },
+      ],
+      [3, { email_address: 'The email address is too long: 312 characters, at most 254.' }],
+      [
+        4,
+        {
+          email_address:
+            'The part of the email address before the @ is too long: 65 characters, at most 64.',
+        },
+      ],
+      [5, {}],
+      [6, { email_address: 'The email address is too long: 255 characters, at most 254.' }],
+      [
+        7,
+        {
+          full_name:
+            'The name contains a hidden character that changes the direction of the text (U+202E) at character 10. Type it again by hand rather than copying it.',
+        },
+      ],
+      [
+        8,
+        {
+          phone_number:
+            'The phone number is too long: 18 digits, at most 15 including the country code.',
+        },
+      ],
+      [9, {}],
+    ])
+    expect(summarise(preview, false)).toEqual({ ready: 2, withErrors: 6, skipped: 0 })
+    expect(rowsToQueue(preview, false).map((r) => r.input)).toEqual([
+      { full_name: 'Edge Case', email_address: `${'c'.repeat(64)}@${'d'.repeat(185)}.com` },
+      { full_name: 'فاطمة الزهراء 🔑', email_address: 'fatima@example.com' },
+    ])
+    // A refused row keeps what the file says, for the preview.
+    expect(preview.rows[1]!.draft.email_address).toBe(long)
   })
 
   it('reads phone numbers in local spelling and groups by id or name', () => {

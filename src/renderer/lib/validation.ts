@@ -5,8 +5,15 @@
  */
 import { getCountryForTimezone } from 'countries-and-timezones'
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
-import { z } from 'zod'
 import type { CreateUserInput, UserChanges } from '../../shared/contract'
+import {
+  e164Problem,
+  emailProblem,
+  forbiddenCharacterProblem,
+  fullNameProblem,
+  phoneTooLong,
+  userIdentityIdProblem,
+} from '../../shared/user-fields'
 
 /** The text fields of the user form, as typed. Times are `datetime-local` values (local time). */
 export interface UserDraft {
@@ -29,8 +36,6 @@ export const emptyDraft = (): UserDraft => ({
   starts_at: '',
   ends_at: '',
 })
-
-const email = z.string().email()
 
 export interface PhoneResult {
   /** E.164, ready to send. */
@@ -87,6 +92,25 @@ export function isoToLocal(iso: string | null | undefined): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
 }
 
+/** Why a typed phone number cannot be sent, given what `parsePhone` made of it, or null. */
+function phoneProblem(
+  text: string,
+  parsed: PhoneResult | null,
+  options: ValidationOptions,
+): string | null {
+  // A hidden character is named as such: "only digits" would puzzle someone who sees only digits.
+  const hidden = forbiddenCharacterProblem('The phone number', text)
+  if (hidden) return hidden
+  if (!PHONE_CHARACTERS.test(text)) {
+    return 'A phone number has only digits, spaces and + ( ) -, e.g. +44 20 7183 8750.'
+  }
+  if (parsed) return e164Problem(parsed.e164)
+  // Not counting an international prefix typed as 00 (0044 20 …): E.164 leaves it out.
+  const tooLong = phoneTooLong(text.replace(/^\s*00/, '').replace(/\D/g, '').length)
+  if (tooLong) return tooLong
+  return `This is not a valid phone number for ${countryName(options.defaultCountry)}. Include the country code for other countries, e.g. +44 20 7183 8750.`
+}
+
 export interface ValidationOptions {
   defaultCountry: CountryCode
   now?: number
@@ -98,32 +122,47 @@ export type Validated =
   | { ok: true; values: Omit<CreateUserInput, 'acs_system_id' | 'acs_access_group_ids'> }
   | { ok: false; errors: FieldErrors }
 
-/** Checks every field; returns the values to send or a message per wrong field. */
+/**
+ * Checks every field; returns the values to send or a message per wrong field. The rules for
+ * names, emails, phones and identity ids are `shared/user-fields`, the ones main's IPC schemas
+ * apply too. When editing, a field left as it was is not judged by them: it is not sent, and a
+ * name Seam already holds (say, with a line break from another system) must not stop a clerk
+ * correcting the phone number.
+ */
 export function validateDraft(draft: UserDraft, options: ValidationOptions): Validated {
   const errors: FieldErrors = {}
   const now = options.now ?? Date.now()
+  const judged = (field: DraftField) =>
+    !options.original || draft[field] !== options.original[field]
   const full_name = draft.full_name.trim()
-  if (!full_name) errors.full_name = 'Enter the person’s full name.'
-  else if (full_name.length > 200) errors.full_name = 'Keep the name under 200 characters.'
+  if (!full_name) errors.full_name = fullNameProblem(full_name)!
+  else if (judged('full_name')) {
+    const problem = fullNameProblem(full_name)
+    if (problem) errors.full_name = problem
+  }
 
   const emailText = draft.email_address.trim()
-  if (emailText && !email.safeParse(emailText).success) {
-    errors.email_address = 'This is not a valid email address, e.g. name@example.com.'
+  if (emailText && judged('email_address')) {
+    const problem = emailProblem(emailText)
+    if (problem) errors.email_address = problem
   }
 
   let phone: PhoneResult | null = null
-  if (draft.phone_number.trim()) {
-    phone = parsePhone(draft.phone_number, options.defaultCountry)
-    if (!PHONE_CHARACTERS.test(draft.phone_number)) {
-      errors.phone_number =
-        'A phone number has only digits, spaces and + ( ) -, e.g. +44 20 7183 8750.'
-    } else if (!phone) {
-      errors.phone_number = `This is not a valid phone number for ${countryName(options.defaultCountry)}. Include the country code for other countries, e.g. +44 20 7183 8750.`
+  const phoneText = draft.phone_number.trim()
+  if (phoneText) {
+    phone = parsePhone(phoneText, options.defaultCountry)
+    const problem = judged('phone_number') && phoneProblem(phoneText, phone, options)
+    if (problem) {
+      errors.phone_number = problem
+      phone = null
     }
   }
 
   const identity = draft.user_identity_id.trim()
-  if (identity.length > 200) errors.user_identity_id = 'This user identity ID is too long.'
+  if (identity && judged('user_identity_id')) {
+    const problem = userIdentityIdProblem(identity)
+    if (problem) errors.user_identity_id = problem
+  }
 
   const start = localToIso(draft.starts_at)
   const end = localToIso(draft.ends_at)
