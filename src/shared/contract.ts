@@ -15,6 +15,13 @@ import {
 import type { Result } from './errors'
 import type { EventNameList } from './ipc-names'
 
+/**
+ * How long main waits for Seam before giving a request up as `unreachable` (uncertain). A page
+ * that did not hear back must wait longer than this since the request left before it decides
+ * what became of it: until then the request may still arrive.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000
+
 const id = z.string().trim().min(1).max(200)
 /** A workspace's name: never one that passes for the practice sandbox. */
 const workspaceName = z
@@ -93,6 +100,11 @@ export const connectivityStateSchema = z.object({
   /** When the state was last confirmed. */
   checked_at: z.string(),
   detail: z.string().optional(),
+  /**
+   * Seam answered 429: reachable, but asks for no requests before this time (ISO). The state
+   * stays 'online'.
+   */
+  busy_until: z.string().optional(),
 })
 export type ConnectivityState = z.infer<typeof connectivityStateSchema>
 

@@ -5,10 +5,23 @@ import { z } from 'zod'
  * survive structured cloning (Electron) and JSON (the browser harness) unchanged.
  */
 export const keyholderErrorSchema = z.discriminatedUnion('kind', [
-  /** The Seam API could not be reached at all (DNS, refused, reset, timeout). */
-  z.object({ kind: z.literal('unreachable'), message: z.string() }),
-  /** The API key was refused (401) or lacks permission (403). */
+  /**
+   * No answer from the Seam API (DNS, refused, reset, timeout). `uncertain`: the request may
+   * have reached Seam and been applied (timed out or cut off after it was sent); absent or
+   * false when it certainly never left (refused connection, unknown host, our own checks).
+   */
+  z.object({
+    kind: z.literal('unreachable'),
+    message: z.string(),
+    uncertain: z.boolean().optional(),
+  }),
+  /** The API key was refused (401). */
   z.object({ kind: z.literal('unauthorized'), message: z.string(), status: z.number().int() }),
+  /**
+   * The key was accepted but may not do this one thing (403, "not permitted"). Unlike
+   * `unauthorized`, it says nothing about other requests.
+   */
+  z.object({ kind: z.literal('forbidden'), message: z.string(), status: z.literal(403) }),
   /** The thing asked for does not exist (any more). */
   z.object({ kind: z.literal('not_found'), message: z.string() }),
   /** The server rejected the input; `fields` maps a parameter name to its messages. */
@@ -23,7 +36,10 @@ export const keyholderErrorSchema = z.discriminatedUnion('kind', [
     message: z.string(),
     retry_after_ms: z.number().int().nonnegative(),
   }),
-  /** The server failed (5xx) or answered with something we could not understand. */
+  /**
+   * The server failed (5xx), could not take the request now (408 timeout, 409 conflict,
+   * 425 too early: worth trying again) or answered with something we could not understand.
+   */
   z.object({ kind: z.literal('server'), message: z.string(), status: z.number().int() }),
   /** The request never left the app: bad payload, no workspace, a local failure. */
   z.object({ kind: z.literal('local'), message: z.string() }),

@@ -4,7 +4,13 @@
  * the error union that crosses IPC.
  */
 import { SeamHttp, SeamHttpInvalidResponseError, type SeamPageCursor } from '@seamapi/http'
-import type { CreateUserInput, ParsedRequestOf, UserChanges, UserPage } from '../../shared/contract'
+import {
+  REQUEST_TIMEOUT_MS,
+  type CreateUserInput,
+  type ParsedRequestOf,
+  type UserChanges,
+  type UserPage,
+} from '../../shared/contract'
 import type {
   AcsAccessGroup,
   AcsEntrance,
@@ -12,6 +18,7 @@ import type {
   AcsUser,
   SeamEvent,
 } from '../../shared/domain'
+import type { ProbeOutcome } from '../connectivity'
 import { toKeyholderError } from './errors'
 
 export { toKeyholderError } from './errors'
@@ -38,12 +45,12 @@ export interface SeamClientOptions extends SeamCredentials {
  */
 const as = <T>(value: unknown): T => value as T
 
-export type ProbeOutcome = 'online' | 'offline' | 'unauthorized'
+export type { ProbeOutcome } from '../connectivity'
 
 export type SeamClient = ReturnType<typeof createSeamClient>
 
 export function createSeamClient(options: SeamClientOptions) {
-  const { endpoint, apiKey, timeoutMs = 20_000, probeTimeoutMs = 5_000 } = options
+  const { endpoint, apiKey, timeoutMs = REQUEST_TIMEOUT_MS, probeTimeoutMs = 5_000 } = options
   // No retries inside the SDK: the outbox and the sync engine own when to try again (backoff,
   // Retry-After, pausing on 401), and a failure must reach the connectivity state at once.
   // The SDK's own would resend reads and idempotent writes up to twice, for as long as a
@@ -73,11 +80,22 @@ export function createSeamClient(options: SeamClientOptions) {
         await probeClient.acs.systems.list()
         return 'online'
       } catch (cause) {
-        const { kind } = toKeyholderError(cause)
-        if (kind === 'unauthorized') return 'unauthorized'
-        if (kind === 'unreachable' || kind === 'server' || kind === 'rate_limited') return 'offline'
-        // Any other answer came from a live server that accepted the key.
-        return 'online'
+        const error = toKeyholderError(cause)
+        switch (error.kind) {
+          // The key is refused, or may not even list systems: nothing will work with it.
+          case 'unauthorized':
+          case 'forbidden':
+            return 'unauthorized'
+          // Reachable and busy, not offline.
+          case 'rate_limited':
+            return { busy_ms: error.retry_after_ms }
+          case 'unreachable':
+          case 'server':
+            return 'offline'
+          default:
+            // Any other answer came from a live server that accepted the key.
+            return 'online'
+        }
       }
     },
 

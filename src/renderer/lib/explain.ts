@@ -35,6 +35,12 @@ export function explain(cause: unknown): Explanation {
         detail: error.message,
         next: 'Open Workspaces and enter a valid API key for this workspace.',
       }
+    case 'forbidden':
+      return {
+        title: 'Not permitted',
+        detail: error.message,
+        next: 'This API key may not make this change. Ask whoever manages the Seam workspace to allow it, or make the change in Seam Console.',
+      }
     case 'not_found':
       return {
         title: 'Not found',

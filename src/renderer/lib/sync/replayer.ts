@@ -536,6 +536,7 @@ export class Replayer {
         }
         break
       case 'invalid_input':
+      case 'forbidden':
       case 'local':
         patch = { status: 'failed', last_error: error }
         break
