@@ -172,6 +172,14 @@ export const invokeContract = {
 
   'connectivity.get': { request: none, response: connectivityStateSchema },
   'connectivity.check': { request: none, response: connectivityStateSchema },
+  /**
+   * The page saw the network change (its window's `online` / `offline` event): main probes at
+   * once and starts its backoff afresh, rather than waiting up to a minute to notice.
+   */
+  'connectivity.signal': {
+    request: z.object({ reason: z.enum(['online', 'offline']) }).strict(),
+    response: connectivityStateSchema,
+  },
 
   'systems.list': {
     request: none,
