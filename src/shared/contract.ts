@@ -127,9 +127,28 @@ function isRecordWith(key: string) {
     typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'string'
 }
 
+/** The prefix of a temporary id, given to a person created offline until Seam names them. */
+export const TEMPORARY_ID_PREFIX = 'tmp_'
+/**
+ * A person's Seam id. A temporary id never leaves the app: it would ask Seam about a person
+ * that does not exist there (or, worse, was never meant to be asked for by that name).
+ */
+const acsUserId = id.refine((value) => !value.startsWith(TEMPORARY_ID_PREFIX), {
+  message:
+    'This person has not been created in Seam yet (they still have a temporary id), so Seam cannot be asked about them.',
+})
+/**
+ * The outbox entry's id, sent with every write. Main joins a write asked for again with the
+ * same key and the same details to the one already on its way, and answers a repeat of a
+ * recent one from memory (see `once-by-key.ts`).
+ */
+const idempotencyKey = z.string().min(1).max(100)
+
 const none = z.object({}).strict()
-const userRef = z.object({ acs_user_id: id }).strict()
-const groupRef = z.object({ acs_user_id: id, acs_access_group_id: id }).strict()
+const userRef = z.object({ acs_user_id: acsUserId }).strict()
+const groupRef = z.object({ acs_user_id: acsUserId, acs_access_group_id: id }).strict()
+const userWrite = userRef.extend({ idempotency_key: idempotencyKey.optional() }).strict()
+const groupWrite = groupRef.extend({ idempotency_key: idempotencyKey.optional() }).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 /** Request → response for every invoke channel. */
@@ -207,19 +226,25 @@ export const invokeContract = {
      * `idempotency_key`: the outbox entry's id. A create asked for again with the same key
      * while the first is on its way (or after it succeeded) gets the first one's user.
      */
-    request: createUserSchema.extend({ idempotency_key: z.string().min(1).max(100).optional() }),
+    request: createUserSchema.extend({ idempotency_key: idempotencyKey.optional() }),
     response: z.custom<AcsUser>(isRecordWith('acs_user_id')),
   },
   'users.update': {
-    request: z.object({ acs_user_id: id, changes: userChangesSchema }).strict(),
+    request: z
+      .object({
+        acs_user_id: acsUserId,
+        changes: userChangesSchema,
+        idempotency_key: idempotencyKey.optional(),
+      })
+      .strict(),
     response: ok,
   },
-  'users.delete': { request: userRef, response: ok },
-  'users.suspend': { request: userRef, response: ok },
-  'users.unsuspend': { request: userRef, response: ok },
-  'users.add_to_access_group': { request: groupRef, response: ok },
-  'users.remove_from_access_group': { request: groupRef, response: ok },
-  'users.revoke_access_to_all_entrances': { request: userRef, response: ok },
+  'users.delete': { request: userWrite, response: ok },
+  'users.suspend': { request: userWrite, response: ok },
+  'users.unsuspend': { request: userWrite, response: ok },
+  'users.add_to_access_group': { request: groupWrite, response: ok },
+  'users.remove_from_access_group': { request: groupWrite, response: ok },
+  'users.revoke_access_to_all_entrances': { request: userWrite, response: ok },
   'users.list_accessible_entrances': {
     request: userRef,
     response: z.array(z.custom<AcsEntrance>(isRecordWith('acs_entrance_id'))),
@@ -237,7 +262,7 @@ export const invokeContract = {
     request: z
       .object({
         acs_system_id: id.optional(),
-        acs_user_id: id.optional(),
+        acs_user_id: acsUserId.optional(),
         since: isoDate,
         event_types: z.array(z.string().max(100)).max(20).optional(),
       })
