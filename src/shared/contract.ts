@@ -116,9 +116,25 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
+/**
+ * A record Seam sent that main would not pass on (a field of the wrong type, or too large),
+ * and why. `acs_user_id` is null when even the id could not be read, or the problem is the
+ * page itself (too many people on it, an unusable marker for the next page).
+ */
+export const refusedRecordSchema = z.object({
+  acs_user_id: z.string().nullable(),
+  /** The field at fault, e.g. `full_name`, `errors.0.message`, `next_page_cursor`. */
+  field: z.string(),
+  /** A sentence naming the record and the field, for the person and for support. */
+  message: z.string(),
+})
+export type RefusedRecord = z.infer<typeof refusedRecordSchema>
+
 const userPageSchema = z.object({
   acs_users: z.array(z.custom<AcsUser>(isRecordWith('acs_user_id'))),
   next_page_cursor: z.string().nullable(),
+  /** People on this page that could not be read; the others are in `acs_users`. */
+  refused: z.array(refusedRecordSchema),
 })
 export type UserPage = z.infer<typeof userPageSchema>
 

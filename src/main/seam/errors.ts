@@ -46,6 +46,10 @@ export function toKeyholderError(cause: unknown): KeyholderError {
   }
   if (isAxiosError(cause)) {
     const status = cause.response?.status
+    if (status === 404) {
+      // Not Seam's own "not found" (that comes as a Seam error): the server has no such request.
+      return { kind: 'not_found', message: missingRouteMessage(cause) }
+    }
     if (status !== undefined) return fromStatus(status, `The server answered ${status}.`, cause)
     return {
       kind: 'unreachable',
@@ -111,7 +115,7 @@ interface AxiosError {
   code?: string
   /** The socket's own error, e.g. ECONNREFUSED under Axios' generic ERR_NETWORK. */
   cause?: unknown
-  config?: { baseURL?: string }
+  config?: { baseURL?: string; url?: string }
   response?: { status: number; headers?: Record<string, unknown> }
 }
 
@@ -154,6 +158,12 @@ function unreachableMessage(error: AxiosError): string {
     return `The connection to the Seam API${where} was cut off before it answered.`
   }
   return `The Seam API${where} cannot be reached.`
+}
+
+function missingRouteMessage(error: AxiosError): string {
+  const host = safeHost(error.config?.baseURL)
+  const path = error.config?.url?.split('?')[0]
+  return `The Seam API${host ? ` at ${host}` : ''} does not offer this${path ? ` (${path})` : ''}: it may be a test or older server.`
 }
 
 function safeHost(url: string | undefined): string | undefined {
