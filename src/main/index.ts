@@ -3,13 +3,24 @@
  * runs identically in the browser harness; this file adds only the window, its security and
  * the Electron transport.
  */
-import { app, BrowserWindow, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron'
 import Store from 'electron-store'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { IPC_INVOKE, ipcEventChannel } from '../shared/ipc-names'
 import { startSandbox } from './sandbox'
+import { powerSignals } from './power-signals'
 import { createServices, type Services } from './services'
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl } from './app-origin'
 import { applicationMenu } from './menu'
@@ -46,6 +57,7 @@ function start(): void {
     runtime: 'electron',
     version: app.getVersion(),
     startSandbox: () => startSandbox({ port: 0 }),
+    signals: [powerSignals(powerMonitor)],
   })
   Menu.setApplicationMenu(applicationMenu(process.platform))
   serveRenderer()

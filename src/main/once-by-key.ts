@@ -1,43 +1,75 @@
 /**
- * Runs a keyed task at most once while it is under way, and hands a later call with the same
- * key the result of the one that succeeded (for `ttlMs`). A failure is forgotten, so the next
- * call runs the task again.
+ * Runs a keyed task at most once while it is under way, and remembers how it ended: a later
+ * call with the same key and the same payload gets that outcome instead of running again.
  *
- * Creating a user is the one edit Seam cannot take twice without harm, and a page may ask for
- * the same create again while the first request is still on its way: after a reload, a new
- * replayer finds the entry `sending`, looks for the user on the server, does not find them yet
- * and sends again. With the outbox entry's id as the key, that second request joins the first.
+ * Every write the outbox sends carries its entry's id as the key. A page may ask for the same
+ * write again while the first request is still on its way (after a reload, a second window,
+ * a renderer timeout shorter than a slow answer): that second request joins the first rather
+ * than reaching Seam twice.
+ *
+ * - A success is remembered for `ttlMs` (a day by default).
+ * - A failure is remembered only for as long as `failureTtlMs(cause)` says: 0 (the default)
+ *   forgets it at once, so the next call runs again. A failure that may not have reached the
+ *   server, or may be different next time (timeout, 5xx, 429, a refused key), must be forgotten.
+ * - The same key with a different payload (the entry was corrected) is a new request; while the
+ *   old one is under way it waits for it to end, so the two reach Seam in the order asked.
  */
 export class OnceByKey<T> {
-  readonly #tasks = new Map<string, { promise: Promise<T>; doneAt: number | null }>()
+  readonly #tasks = new Map<string, TaskRecord<T>>()
   readonly #ttlMs: number
+  readonly #failureTtlMs: (cause: unknown) => number
   readonly #now: () => number
 
-  constructor(options: { ttlMs?: number; now?: () => number } = {}) {
+  constructor(
+    options: { ttlMs?: number; failureTtlMs?: (cause: unknown) => number; now?: () => number } = {},
+  ) {
     this.#ttlMs = options.ttlMs ?? 24 * 60 * 60_000
+    this.#failureTtlMs = options.failureTtlMs ?? (() => 0)
     this.#now = options.now ?? Date.now
   }
 
-  run(key: string, task: () => Promise<T>): Promise<T> {
+  run(key: string, task: () => Promise<T>, payload = ''): Promise<T> {
     this.#forgetOld()
     const known = this.#tasks.get(key)
-    if (known) return known.promise
-    const record: { promise: Promise<T>; doneAt: number | null } = {
-      promise: task(),
-      doneAt: null,
-    }
+    if (known && known.payload === payload) return known.promise
+    const start =
+      known && known.expiresAt === null
+        ? // The same entry, changed, while its earlier form is on its way: after it, in order.
+          known.promise.then(
+            () => task(),
+            () => task(),
+          )
+        : task()
+    const record: TaskRecord<T> = { payload, promise: start, expiresAt: null }
     this.#tasks.set(key, record)
     record.promise.then(
-      () => (record.doneAt = this.#now()),
-      () => this.#tasks.delete(key),
+      () => (record.expiresAt = this.#now() + this.#ttlMs),
+      (cause: unknown) => {
+        const keep = this.#failureTtlMs(cause)
+        if (keep > 0) record.expiresAt = this.#now() + keep
+        else if (this.#tasks.get(key) === record) this.#tasks.delete(key)
+      },
     )
     return record.promise
   }
 
+  /** How many outcomes are remembered or under way (for tests). */
+  get size(): number {
+    this.#forgetOld()
+    return this.#tasks.size
+  }
+
   #forgetOld(): void {
-    const before = this.#now() - this.#ttlMs
-    for (const [key, { doneAt }] of this.#tasks) {
-      if (doneAt !== null && doneAt < before) this.#tasks.delete(key)
+    const now = this.#now()
+    for (const [key, { expiresAt }] of this.#tasks) {
+      if (expiresAt !== null && expiresAt <= now) this.#tasks.delete(key)
     }
   }
+}
+
+interface TaskRecord<T> {
+  payload: string
+  promise: Promise<T>
+  /** Null while under way. */
+  expiresAt: number | null
 }

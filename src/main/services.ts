@@ -4,6 +4,7 @@ import { workspaceHandlers } from './handlers/workspaces'
 import { seamHandlers } from './handlers/users'
 import { createDispatcher, mergeHandlers, type Dispatch } from './ipc/dispatch'
 import { EventBus } from './ipc/events'
+import type { ConnectivitySignals } from './connectivity'
 import type { Sandbox } from './sandbox'
 import { toKeyholderError } from './seam'
 import { Session } from './session'
@@ -14,6 +15,8 @@ export interface ServicesOptions {
   runtime: AppInfo['runtime']
   version: string
   startSandbox: () => Promise<Sandbox>
+  /** System signals that the network may be back (see {@link ConnectivitySignals}). */
+  signals?: ConnectivitySignals[]
 }
 
 export interface Services {

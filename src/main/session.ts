@@ -1,7 +1,7 @@
 import type { AppInfo, WorkspaceSummary } from '../shared/contract'
 import { SANDBOX_WORKSPACE_ID } from '../shared/domain'
 import { KeyholderFailure } from '../shared/errors'
-import { Connectivity } from './connectivity'
+import { Connectivity, type ConnectivitySignals } from './connectivity'
 import type { EventBus } from './ipc/events'
 import type { Sandbox } from './sandbox'
 import { requestScope } from './ipc/scope'
@@ -15,6 +15,8 @@ export interface SessionOptions {
   version: string
   /** Starts the embedded sandbox; called lazily, at most once. */
   startSandbox: () => Promise<Sandbox>
+  /** "The network may be back" from the system (Electron: resume from sleep); none in the harness. */
+  signals?: ConnectivitySignals[]
 }
 
 /**
@@ -32,6 +34,7 @@ export class Session {
     this.connectivity = new Connectivity({
       probe: async () => (await this.#getClient()).probe(),
       onChange: (state) => options.events.emit('connectivity', state),
+      signals: options.signals ?? [],
     })
   }
 

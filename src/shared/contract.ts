@@ -18,6 +18,13 @@ import { e164, emailAddressSchema, fullNameSchema, userIdentityIdSchema } from '
 
 export { e164 }
 
+/**
+ * How long main waits for Seam before giving a request up as `unreachable` (uncertain). A page
+ * that did not hear back must wait longer than this since the request left before it decides
+ * what became of it: until then the request may still arrive.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000
+
 const id = z.string().trim().min(1).max(200)
 /** A workspace's name: never one that passes for the practice sandbox. */
 const workspaceName = z
@@ -96,6 +103,11 @@ export const connectivityStateSchema = z.object({
   /** When the state was last confirmed. */
   checked_at: z.string(),
   detail: z.string().optional(),
+  /**
+   * Seam answered 429: reachable, but asks for no requests before this time (ISO). The state
+   * stays 'online'.
+   */
+  busy_until: z.string().optional(),
 })
 export type ConnectivityState = z.infer<typeof connectivityStateSchema>
 
@@ -107,9 +119,25 @@ export const appInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
+/**
+ * A record Seam sent that main would not pass on (a field of the wrong type, or too large),
+ * and why. `acs_user_id` is null when even the id could not be read, or the problem is the
+ * page itself (too many people on it, an unusable marker for the next page).
+ */
+export const refusedRecordSchema = z.object({
+  acs_user_id: z.string().nullable(),
+  /** The field at fault, e.g. `full_name`, `errors.0.message`, `next_page_cursor`. */
+  field: z.string(),
+  /** A sentence naming the record and the field, for the person and for support. */
+  message: z.string(),
+})
+export type RefusedRecord = z.infer<typeof refusedRecordSchema>
+
 const userPageSchema = z.object({
   acs_users: z.array(z.custom<AcsUser>(isRecordWith('acs_user_id'))),
   next_page_cursor: z.string().nullable(),
+  /** People on this page that could not be read; the others are in `acs_users`. */
+  refused: z.array(refusedRecordSchema),
 })
 export type UserPage = z.infer<typeof userPageSchema>
 
@@ -118,21 +146,28 @@ function isRecordWith(key: string) {
     typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'string'
 }
 
-const none = z.object({}).strict()
+/** The prefix of a temporary id, given to a person created offline until Seam names them. */
+export const TEMPORARY_ID_PREFIX = 'tmp_'
 /**
- * How long main waits for Seam to answer a request. An answer that does not come in time may
- * still be applied by Seam later: the outbox waits longer than this before looking for it.
+ * A person's Seam id. A temporary id never leaves the app: it would ask Seam about a person
+ * that does not exist there (or, worse, was never meant to be asked for by that name).
  */
-export const REQUEST_TIMEOUT_MS = 20_000
+const acsUserId = id.refine((value) => !value.startsWith(TEMPORARY_ID_PREFIX), {
+  message:
+    'This person has not been created in Seam yet (they still have a temporary id), so Seam cannot be asked about them.',
+})
+/**
+ * The outbox entry's id, sent with every write. Main joins a write asked for again with the
+ * same key and the same details to the one already on its way, and answers a repeat of a
+ * recent one from memory (see `once-by-key.ts`).
+ */
+const idempotencyKey = z.string().min(1).max(100)
 
-const userRef = z.object({ acs_user_id: id }).strict()
-/**
- * `idempotency_key`: the outbox entry's id. Main joins a write asked for again with the same
- * key (a reload, a second page) to the one on its way, or answers with its recent outcome.
- */
-const idempotency_key = z.string().min(1).max(100).optional()
-const userWrite = userRef.extend({ idempotency_key })
-const groupWrite = z.object({ acs_user_id: id, acs_access_group_id: id, idempotency_key }).strict()
+const none = z.object({}).strict()
+const userRef = z.object({ acs_user_id: acsUserId }).strict()
+const groupRef = z.object({ acs_user_id: acsUserId, acs_access_group_id: id }).strict()
+const userWrite = userRef.extend({ idempotency_key: idempotencyKey.optional() }).strict()
+const groupWrite = groupRef.extend({ idempotency_key: idempotencyKey.optional() }).strict()
 const ok = z.object({ ok: z.literal(true) })
 
 /** Request → response for every invoke channel. */
@@ -175,6 +210,14 @@ export const invokeContract = {
 
   'connectivity.get': { request: none, response: connectivityStateSchema },
   'connectivity.check': { request: none, response: connectivityStateSchema },
+  /**
+   * The page saw the network change (its window's `online` / `offline` event): main probes at
+   * once and starts its backoff afresh, rather than waiting up to a minute to notice.
+   */
+  'connectivity.signal': {
+    request: z.object({ reason: z.enum(['online', 'offline']) }).strict(),
+    response: connectivityStateSchema,
+  },
 
   'systems.list': {
     request: none,
@@ -202,11 +245,17 @@ export const invokeContract = {
      * `idempotency_key`: the outbox entry's id. A create asked for again with the same key
      * while the first is on its way (or after it succeeded) gets the first one's user.
      */
-    request: createUserSchema.extend({ idempotency_key }),
+    request: createUserSchema.extend({ idempotency_key: idempotencyKey.optional() }),
     response: z.custom<AcsUser>(isRecordWith('acs_user_id')),
   },
   'users.update': {
-    request: z.object({ acs_user_id: id, changes: userChangesSchema, idempotency_key }).strict(),
+    request: z
+      .object({
+        acs_user_id: acsUserId,
+        changes: userChangesSchema,
+        idempotency_key: idempotencyKey.optional(),
+      })
+      .strict(),
     response: ok,
   },
   'users.delete': { request: userWrite, response: ok },
@@ -232,7 +281,7 @@ export const invokeContract = {
     request: z
       .object({
         acs_system_id: id.optional(),
-        acs_user_id: id.optional(),
+        acs_user_id: acsUserId.optional(),
         since: isoDate,
         event_types: z.array(z.string().max(100)).max(20).optional(),
       })

@@ -6,8 +6,9 @@ import { z } from 'zod'
  */
 export const keyholderErrorSchema = z.discriminatedUnion('kind', [
   /**
-   * The Seam API could not be reached (DNS, refused, reset, timeout). `uncertain`: the request
-   * may have reached Seam all the same (it timed out or the connection broke after it was sent).
+   * No answer from the Seam API (DNS, refused, reset, timeout). `uncertain`: the request may
+   * have reached Seam and been applied (timed out or cut off after it was sent); absent or
+   * false when it certainly never left (refused connection, unknown host, our own checks).
    */
   z.object({
     kind: z.literal('unreachable'),
@@ -16,8 +17,11 @@ export const keyholderErrorSchema = z.discriminatedUnion('kind', [
   }),
   /** The API key was refused (401). */
   z.object({ kind: z.literal('unauthorized'), message: z.string(), status: z.number().int() }),
-  /** The key is valid but not permitted to do this (403). */
-  z.object({ kind: z.literal('forbidden'), message: z.string(), status: z.number().int() }),
+  /**
+   * The key was accepted but may not do this one thing (403, "not permitted"). Unlike
+   * `unauthorized`, it says nothing about other requests.
+   */
+  z.object({ kind: z.literal('forbidden'), message: z.string(), status: z.literal(403) }),
   /** The thing asked for does not exist (any more). */
   z.object({ kind: z.literal('not_found'), message: z.string() }),
   /** The server rejected the input; `fields` maps a parameter name to its messages. */
@@ -32,7 +36,10 @@ export const keyholderErrorSchema = z.discriminatedUnion('kind', [
     message: z.string(),
     retry_after_ms: z.number().int().nonnegative(),
   }),
-  /** The server failed (5xx) or answered with something we could not understand. */
+  /**
+   * The server failed (5xx), could not take the request now (408 timeout, 409 conflict,
+   * 425 too early: worth trying again) or answered with something we could not understand.
+   */
   z.object({ kind: z.literal('server'), message: z.string(), status: z.number().int() }),
   /** The request never left the app: bad payload, no workspace, a local failure. */
   z.object({ kind: z.literal('local'), message: z.string() }),

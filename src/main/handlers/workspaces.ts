@@ -47,6 +47,7 @@ export function workspaceHandlers(session: Session, vault: Vault): Partial<Handl
     'workspaces.activate': ({ workspace_id }) => session.activate(workspace_id),
     'connectivity.get': () => Promise.resolve(session.connectivity.state),
     'connectivity.check': () => session.connectivity.check(),
+    'connectivity.signal': () => session.connectivity.signal(),
     'sandbox.get_connection': async () => {
       const sandbox = await session.sandbox()
       return { connected: sandbox?.connected ?? true }

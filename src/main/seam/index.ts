@@ -4,7 +4,13 @@
  * the error union that crosses IPC.
  */
 import { SeamHttp, SeamHttpInvalidResponseError, type SeamPageCursor } from '@seamapi/http'
-import type { CreateUserInput, ParsedRequestOf, UserChanges, UserPage } from '../../shared/contract'
+import {
+  REQUEST_TIMEOUT_MS,
+  type CreateUserInput,
+  type ParsedRequestOf,
+  type UserChanges,
+  type UserPage,
+} from '../../shared/contract'
 import type {
   AcsAccessGroup,
   AcsEntrance,
@@ -12,7 +18,10 @@ import type {
   AcsUser,
   SeamEvent,
 } from '../../shared/domain'
+import { KeyholderFailure } from '../../shared/errors'
+import type { ProbeOutcome } from '../connectivity'
 import { toKeyholderError } from './errors'
+import { checkList, checkRecord, checkUserPage } from './normalise'
 
 export { toKeyholderError } from './errors'
 
@@ -31,19 +40,29 @@ export interface SeamClientOptions extends SeamCredentials {
 }
 
 /**
- * The SDK ships its own, newer copy of the API types; Keyholder's domain types come from the
- * `@seamapi/types` release the registry here offers. The JSON is the same; only the two
- * snapshots of its description differ (a few enum members, an undocumented field), so results
- * are re-labelled here, at the one boundary, rather than throughout the app.
+ * Nothing Seam sends is taken on trust: every record is checked (`normalise.ts`). A list keeps
+ * its readable records; a single record that cannot be read is an error naming the field.
  */
-const as = <T>(value: unknown): T => value as T
+function list<K extends Parameters<typeof checkList>[0]>(kind: K, raw: unknown, what: string) {
+  const { values, refused } = checkList(kind, raw)
+  // Lists other than people's have no place in the contract for refusals: they are left out,
+  // and said so here (ids and field names only, never values).
+  for (const r of refused) console.warn(`Keyholder: ${what}: refused ${r.id ?? '?'}: ${r.field}`)
+  return values
+}
 
-export type ProbeOutcome = 'online' | 'offline' | 'unauthorized'
+function one<K extends Parameters<typeof checkRecord>[0]>(kind: K, raw: unknown) {
+  const checked = checkRecord(kind, raw)
+  if (checked.ok) return checked.value
+  throw new KeyholderFailure({ kind: 'server', status: 200, message: checked.refusal.message })
+}
+
+export type { ProbeOutcome } from '../connectivity'
 
 export type SeamClient = ReturnType<typeof createSeamClient>
 
 export function createSeamClient(options: SeamClientOptions) {
-  const { endpoint, apiKey, timeoutMs = 20_000, probeTimeoutMs = 5_000 } = options
+  const { endpoint, apiKey, timeoutMs = REQUEST_TIMEOUT_MS, probeTimeoutMs = 5_000 } = options
   // No retries inside the SDK: the outbox and the sync engine own when to try again (backoff,
   // Retry-After, pausing on 401), and a failure must reach the connectivity state at once.
   // The SDK's own would resend reads and idempotent writes up to twice, for as long as a
@@ -73,29 +92,48 @@ export function createSeamClient(options: SeamClientOptions) {
         await probeClient.acs.systems.list()
         return 'online'
       } catch (cause) {
-        const { kind } = toKeyholderError(cause)
-        if (kind === 'unauthorized') return 'unauthorized'
-        if (kind === 'unreachable' || kind === 'server' || kind === 'rate_limited') return 'offline'
-        // Any other answer came from a live server that accepted the key.
-        return 'online'
+        const error = toKeyholderError(cause)
+        switch (error.kind) {
+          // The key is refused, or may not even list systems: nothing will work with it.
+          case 'unauthorized':
+          case 'forbidden':
+            return 'unauthorized'
+          // Reachable and busy, not offline.
+          case 'rate_limited':
+            return { busy_ms: error.retry_after_ms }
+          case 'unreachable':
+          case 'server':
+            return 'offline'
+          default:
+            // Any other answer came from a live server that accepted the key.
+            return 'online'
+        }
       }
     },
 
     async listSystems(): Promise<AcsSystem[]> {
-      return as<AcsSystem[]>(await seam.acs.systems.list())
+      return list('acs_system', await seam.acs.systems.list(), 'systems')
     },
 
     async listAccessGroups(acs_system_id: string): Promise<AcsAccessGroup[]> {
-      return as<AcsAccessGroup[]>(await seam.acs.accessGroups.list({ acs_system_id }))
+      return list(
+        'acs_access_group',
+        await seam.acs.accessGroups.list({ acs_system_id }),
+        'access groups',
+      )
     },
 
     async listGroupUserIds(acs_access_group_id: string): Promise<string[]> {
       const users = await seam.acs.accessGroups.listUsers({ acs_access_group_id })
-      return users.map((u) => u.acs_user_id)
+      return list('acs_user', users, 'group members').map((u) => u.acs_user_id)
     },
 
     async listUserAccessGroups(acs_user_id: string): Promise<AcsAccessGroup[]> {
-      return as<AcsAccessGroup[]>(await seam.acs.accessGroups.list({ acs_user_id }))
+      return list(
+        'acs_access_group',
+        await seam.acs.accessGroups.list({ acs_user_id }),
+        "a person's access groups",
+      )
     },
 
     /**
@@ -104,22 +142,19 @@ export function createSeamClient(options: SeamClientOptions) {
      */
     async listUsersPage(request: ParsedRequestOf<'users.list_page'>): Promise<UserPage> {
       const { acs_system_id, limit, page_cursor, search } = request
-      const list = seam.acs.users.list({
+      const listing = seam.acs.users.list({
         acs_system_id,
         ...(limit !== undefined && { limit }),
         ...(search !== undefined && { search }),
       })
       if (paginates !== false) {
         try {
-          const pages = seam.createPaginator(list)
+          const pages = seam.createPaginator(listing)
           const [users, pagination] = page_cursor
             ? await pages.nextPage(page_cursor as SeamPageCursor)
             : await pages.firstPage()
           paginates = true
-          return {
-            acs_users: as<AcsUser[]>(users),
-            next_page_cursor: pagination.hasNextPage ? pagination.nextPageCursor : null,
-          }
+          return checkUserPage(users, pagination.hasNextPage ? pagination.nextPageCursor : null)
         } catch (cause) {
           if (!(cause instanceof SeamHttpInvalidResponseError) || paginates === true) throw cause
           paginates = false
@@ -127,16 +162,16 @@ export function createSeamClient(options: SeamClientOptions) {
       }
       // Without pagination there are no further pages: a cursor can only come from a page
       // that said there were more, which such a server never does.
-      if (page_cursor) return { acs_users: [], next_page_cursor: null }
-      return { acs_users: as<AcsUser[]>(await list), next_page_cursor: null }
+      if (page_cursor) return { acs_users: [], next_page_cursor: null, refused: [] }
+      return checkUserPage(await listing, null)
     },
 
     async getUser(acs_user_id: string): Promise<AcsUser> {
-      return as<AcsUser>(await seam.acs.users.get({ acs_user_id }))
+      return one('acs_user', await seam.acs.users.get({ acs_user_id }))
     },
 
     async createUser(input: CreateUserInput): Promise<AcsUser> {
-      return as<AcsUser>(await seam.acs.users.create(input))
+      return readCreated(input, await seam.acs.users.create(input))
     },
 
     async updateUser(acs_user_id: string, changes: UserChanges): Promise<void> {
@@ -168,7 +203,11 @@ export function createSeamClient(options: SeamClientOptions) {
     },
 
     async listAccessibleEntrances(acs_user_id: string): Promise<AcsEntrance[]> {
-      return as<AcsEntrance[]>(await seam.acs.users.listAccessibleEntrances({ acs_user_id }))
+      return list(
+        'acs_entrance',
+        await seam.acs.users.listAccessibleEntrances({ acs_user_id }),
+        'entrances',
+      )
     },
 
     async listEvents(request: ParsedRequestOf<'events.list'>): Promise<SeamEvent[]> {
@@ -179,7 +218,39 @@ export function createSeamClient(options: SeamClientOptions) {
         ...(acs_user_id !== undefined && { acs_user_id }),
         ...(event_types !== undefined && { event_types: event_types as never }),
       })
-      return as<SeamEvent[]>(events)
+      return list('event', events, 'events')
     },
   }
+}
+
+/**
+ * The person Seam just created. They exist now, so an answer that cannot be read in full must
+ * not read as a failure (the outbox would create them again): a field that fails the checks is
+ * taken from what was sent instead, and the next read shows Seam's own. Only when even the id
+ * is unreadable is the outcome unknown, and said so.
+ */
+export function readCreated(input: CreateUserInput, raw: unknown): AcsUser {
+  const checked = checkRecord('acs_user', raw)
+  if (checked.ok) return checked.value
+  const { id, message } = checked.refusal
+  if (id === null) {
+    throw new KeyholderFailure({
+      kind: 'unreachable',
+      uncertain: true,
+      message: `${message} Seam may have created the person; Keyholder will look for them.`,
+    })
+  }
+  console.warn(`Keyholder: created ${id}: refused ${checked.refusal.field}; kept what was sent`)
+  const salvaged = checkRecord('acs_user', {
+    acs_user_id: id,
+    acs_system_id: input.acs_system_id,
+    full_name: input.full_name,
+    display_name: input.full_name,
+    ...(input.email_address !== undefined && { email_address: input.email_address }),
+    ...(input.phone_number !== undefined && { phone_number: input.phone_number }),
+    ...(input.user_identity_id !== undefined && { user_identity_id: input.user_identity_id }),
+    ...(input.access_schedule !== undefined && { access_schedule: input.access_schedule }),
+  })
+  if (salvaged.ok) return salvaged.value
+  throw new KeyholderFailure({ kind: 'server', status: 200, message })
 }

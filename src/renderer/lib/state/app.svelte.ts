@@ -115,6 +115,12 @@ export class AppState {
       }),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
       () => clearInterval(tick),
+      ...(['online', 'offline'] as const).map((reason) => {
+        // The network changed under us: main probes Seam at once instead of after its backoff.
+        const signal = () => void this.api.invoke('connectivity.signal', { reason })
+        window.addEventListener(reason, signal)
+        return () => window.removeEventListener(reason, signal)
+      }),
     )
     // The cache of the workspace used last opens at once, while main is asked which one is
     // active: the first screenful does not wait for a round trip (it is checked right after).

@@ -107,5 +107,6 @@ export type OutboxEntry = Operation & {
   label: string
 }
 
-export const TEMP_ID_PREFIX = 'tmp_'
-export const isTempId = (id: string) => id.startsWith(TEMP_ID_PREFIX)
+export { TEMPORARY_ID_PREFIX as TEMP_ID_PREFIX } from '../../../shared/contract'
+import { TEMPORARY_ID_PREFIX } from '../../../shared/contract'
+export const isTempId = (id: string) => id.startsWith(TEMPORARY_ID_PREFIX)
