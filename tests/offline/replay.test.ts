@@ -158,6 +158,12 @@ test('a temp-id chain made offline replays in order, ending deleted', async () =
   expect(await client.db.outbox.count()).toBe(5)
   rig.sandbox.setConnected(true)
   await replayUntilSettled(client)
+  // The request never reached Seam, but the app cannot know: it finds nobody like them and
+  // asks the person, who adds them again.
+  const [asked] = await client.db.outbox.where('status').equals('ask').toArray()
+  expect(asked).toMatchObject({ op: 'create', target_id, candidates: [] })
+  await client.outbox.createAgain(asked!.id)
+  await replayUntilSettled(client)
 
   const realId = (await client.db.id_map.get(target_id))!.acs_user_id
   await expect(rig.seam.acs.users.get({ acs_user_id: realId })).rejects.toThrow()

@@ -96,7 +96,17 @@ export async function replayUntilSettled(client: Client, timeoutMs = 120_000): P
   client.replayer.start()
   for (;;) {
     await client.replayer.idle()
-    const waiting = await client.db.outbox.where('status').anyOf('queued', 'sending').count()
+    // Waiting for the network, not for the person: a person whose oldest edit awaits a
+    // decision has the rest of their queue wait on it too.
+    const entries = await client.db.outbox.orderBy('id').toArray()
+    const onPerson = new Set(
+      entries
+        .filter((e) => ['failed', 'conflict', 'ask'].includes(e.status))
+        .map((e) => e.target_id),
+    )
+    const waiting = entries.filter(
+      (e) => (e.status === 'queued' || e.status === 'sending') && !onPerson.has(e.target_id),
+    ).length
     if (waiting === 0) return
     if (Date.now() > deadline) throw new Error(`replay did not settle: ${waiting} entries left`)
     await new Promise((resolve) => setTimeout(resolve, 10))

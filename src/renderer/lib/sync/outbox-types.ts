@@ -98,6 +98,8 @@ export type OutboxEntry = Operation & {
   lookalikes?: string[]
   /** Status `ask`: who at Seam may be the person this create added. */
   candidates?: Candidate[] | null
+  /** Times the person acted on it (retry, correction, a conflict settled): see requestKey. */
+  revision?: number
   /** A delete of the same person went ahead of this edit and replaces it. */
   superseded_by?: string | null
   next_attempt_at: number

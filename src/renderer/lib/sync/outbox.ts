@@ -163,6 +163,7 @@ export class Outbox {
           last_error: null,
           conflicts: null,
           candidates: null,
+          revision: (e.revision ?? 0) + 1,
         })
       })
     this.notify()
@@ -197,7 +198,13 @@ export class Outbox {
     const amended = await db.transaction('rw', [db.outbox, db.acs_users, db.id_map], async () => {
       const entry = await db.outbox.get(id)
       if (!entry || entry.status !== 'failed' || entry.op !== correction.op) return false
-      const again = { status: 'queued', next_attempt_at: 0, failures: 0, last_error: null } as const
+      const again = {
+        status: 'queued',
+        next_attempt_at: 0,
+        failures: 0,
+        last_error: null,
+        revision: (entry.revision ?? 0) + 1,
+      } as const
       if (correction.op === 'create') {
         const { acs_system_id, full_name } = correction.params
         const queued = await this.#entriesFor(entry.target_id)
@@ -273,7 +280,13 @@ export class Outbox {
         base,
         ...(left.length
           ? { conflicts: left }
-          : { status: 'queued', conflicts: null, last_error: null, next_attempt_at: 0 }),
+          : {
+              status: 'queued',
+              conflicts: null,
+              last_error: null,
+              next_attempt_at: 0,
+              revision: (entry.revision ?? 0) + 1,
+            }),
       })
     })
     this.notify()
@@ -329,6 +342,7 @@ export class Outbox {
           candidates: null,
           last_error: null,
           next_attempt_at: 0,
+          revision: (e.revision ?? 0) + 1,
         })
       })
     this.notify()

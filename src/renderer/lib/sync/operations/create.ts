@@ -6,6 +6,7 @@ import type { Api } from '../api'
 import type { Candidate } from '../outbox-types'
 import { normalEmail, normalName, normalPhone, same } from './match'
 import type { EntryOf, OperationSpec, Prepared } from './types'
+import { requestKey } from './types'
 import { groupParts, person } from './words'
 
 /** Seam's search takes at most this many characters. */
@@ -150,7 +151,8 @@ export const create: OperationSpec<'create'> = {
     if (!found.ok) return { kind: 'error', error: found.error }
     return { kind: 'send', params: entry.params, lookalikes: found.value }
   },
-  send: (api, entry) => api.invoke('users.create', { ...entry.params, idempotency_key: entry.id }),
+  send: (api, entry) =>
+    api.invoke('users.create', { ...entry.params, idempotency_key: requestKey(entry) }),
   async commit(db, entry, user) {
     if (!user) throw new Error('A confirmed create must carry the new person')
     const claimed = await db.users.claim(

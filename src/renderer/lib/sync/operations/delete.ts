@@ -1,5 +1,5 @@
 import type { OperationSpec } from './types'
-import { sendNow } from './types'
+import { requestKey, sendNow } from './types'
 import { person } from './words'
 
 /** A delete is idempotent: one answered "not found" (already gone) counts as done. */
@@ -13,7 +13,7 @@ export const deleteUser: OperationSpec<'delete'> = {
   async send(api, entry) {
     const result = await api.invoke('users.delete', {
       acs_user_id: entry.target_id,
-      idempotency_key: entry.id,
+      idempotency_key: requestKey(entry),
     })
     if (result.ok || result.error.kind === 'not_found') return { ok: true, value: undefined }
     return result

@@ -1,5 +1,5 @@
 import type { OperationSpec } from './types'
-import { done, sendNow } from './types'
+import { requestKey, done, sendNow } from './types'
 import { groupParts, person } from './words'
 
 function membership<O extends 'add_to_access_group' | 'remove_from_access_group'>(
@@ -28,7 +28,7 @@ function membership<O extends 'add_to_access_group' | 'remove_from_access_group'
       const request = {
         acs_user_id: entry.target_id,
         acs_access_group_id: entry.params.acs_access_group_id,
-        idempotency_key: entry.id,
+        idempotency_key: requestKey(entry),
       }
       return done(
         await api.invoke(

@@ -1,5 +1,5 @@
 import type { OperationSpec } from './types'
-import { done, sendNow } from './types'
+import { requestKey, done, sendNow } from './types'
 import { person } from './words'
 
 /** Revoking access to every door is idempotent: sending it again changes nothing. */
@@ -15,7 +15,7 @@ export const revokeAccessToAllEntrances: OperationSpec<'revoke_access_to_all_ent
     done(
       await api.invoke('users.revoke_access_to_all_entrances', {
         acs_user_id: entry.target_id,
-        idempotency_key: entry.id,
+        idempotency_key: requestKey(entry),
       }),
     ),
   async commit(db, entry) {

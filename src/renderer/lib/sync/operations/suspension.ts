@@ -1,6 +1,6 @@
 import type { AcsUser } from '../../../../shared/domain'
 import type { OperationSpec } from './types'
-import { done } from './types'
+import { requestKey, done } from './types'
 import { person } from './words'
 
 /** Seam reports the door system still moving this person's suspension to `wanted`. */
@@ -45,7 +45,10 @@ function suspension<O extends 'suspend' | 'unsuspend'>(op: O): OperationSpec<O> 
     async send(api, entry) {
       const channel = op === 'suspend' ? 'users.suspend' : 'users.unsuspend'
       return done(
-        await api.invoke(channel, { acs_user_id: entry.target_id, idempotency_key: entry.id }),
+        await api.invoke(channel, {
+          acs_user_id: entry.target_id,
+          idempotency_key: requestKey(entry),
+        }),
       )
     },
     async commit(db, entry, user) {

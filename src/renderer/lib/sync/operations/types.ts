@@ -65,3 +65,12 @@ export const sendNow = (entry: OutboxEntry): Prepared => ({ kind: 'send', params
 export function done(result: Result<unknown>): Result<void> {
   return result.ok ? { ok: true, value: undefined } : result
 }
+
+/**
+ * The key main joins repeated requests by: the same entry asking again (a reload, a second
+ * page, an uncertain outcome) is one request. When the person acts on the entry (retry,
+ * correct, settle a conflict, add again) it is a new request, not the answer remembered.
+ */
+export function requestKey(entry: OutboxEntry): string {
+  return entry.revision ? `${entry.id}.${entry.revision}` : entry.id
+}

@@ -3,7 +3,7 @@ import type { AcsUser } from '../../../../shared/domain'
 import type { ChangeField, FieldConflict } from '../outbox-types'
 import { same } from './match'
 import type { OperationSpec } from './types'
-import { done } from './types'
+import { requestKey, done } from './types'
 import { updateParts } from './words'
 
 /**
@@ -76,7 +76,7 @@ export const update: OperationSpec<'update'> = {
       await api.invoke('users.update', {
         acs_user_id: entry.target_id,
         changes: params,
-        idempotency_key: entry.id,
+        idempotency_key: requestKey(entry),
       }),
     ),
   async commit(db, entry, user) {
