@@ -4,9 +4,10 @@
  */
 import { explain } from './explain'
 import { formatDateTime } from './format'
-import { operations } from './sync/operations'
+import { isWaitingOnPerson } from './sync/commit'
+import { GOES_AHEAD, operations } from './sync/operations'
 import { fieldLabel, type GroupName, type TextPart } from './sync/operations/words'
-import type { OutboxEntry } from './sync/outbox-types'
+import { isTempId, type OutboxEntry } from './sync/outbox-types'
 
 export { fieldLabel, formatValue, joinWords } from './sync/operations/words'
 export type { GroupName, TextPart } from './sync/operations/words'
@@ -54,22 +55,25 @@ export interface Summary {
 
 /**
  * The earlier edit to the same person that this one waits behind because it needs a decision.
- * Edits to one person go strictly in order, so a failed or conflicting one holds up the rest.
+ * One person's edits go in order, so a failed or conflicting one holds up the rest, except a
+ * suspend, a revoke of all access or a delete, which go ahead of it.
  */
 export function blockedBy(entry: OutboxEntry, entries: OutboxEntry[]): OutboxEntry | undefined {
   if (entry.status !== 'queued') return undefined
-  return entries.find(
-    (other) =>
-      other.target_id === entry.target_id &&
-      other.id < entry.id &&
-      (other.status === 'failed' || other.status === 'conflict'),
+  const earlier = entries.filter(
+    (other) => other.target_id === entry.target_id && other.id < entry.id,
   )
+  const blocker = earlier.find(isWaitingOnPerson)
+  if (!blocker) return undefined
+  const goesAhead =
+    GOES_AHEAD.has(entry.op) && !isTempId(entry.target_id) && earlier.every(isWaitingOnPerson)
+  return goesAhead ? undefined : blocker
 }
 
 export function summary(entries: OutboxEntry[], connectivity: Connectivity): Summary {
   const waiting = entries.filter((e) => e.status === 'queued' || e.status === 'sending')
   const failed = entries.filter((e) => e.status === 'failed').length
-  const decide = entries.filter((e) => e.status === 'conflict').length
+  const decide = entries.filter((e) => e.status === 'conflict' || e.status === 'ask').length
   const parts: string[] = []
   if (waiting.length) parts.push(`${waiting.length} waiting to be sent`)
   if (failed) parts.push(`${failed} failed`)
