@@ -11,7 +11,13 @@ import {
   timed,
 } from './lib.mjs'
 
-const TARGET = 1.1
+/**
+ * On loopback the server answers at once: the app's own work per edit shows, against a floor
+ * that does nothing but send. With a real server's distance, sending several people's edits at
+ * once must beat sending one after another by far.
+ */
+const TARGET = 1.5
+const TARGET_WITH_LATENCY = 0.25
 const DB = 'keyholder-bench-replay'
 
 /** Every user, round after round, as a person working through a list would edit them. */
@@ -42,7 +48,7 @@ async function allUsers(seam) {
  * One measurement on one sandbox: `count` updates sent one by one with the raw SDK, then the
  * same number queued in the app and replayed; the server must end where the edits left it.
  */
-async function measure(ctx, harness, count, label) {
+async function measure(ctx, harness, count, label, target = TARGET) {
   const seam = new SeamHttp({ endpoint: harness.endpoint, apiKey: harness.apiKey })
   const users = await allUsers(seam)
   if (users.length !== DEMO_USERS) throw new Error(`expected ${DEMO_USERS} demo users`)
@@ -108,8 +114,9 @@ async function measure(ctx, harness, count, label) {
   const wrong = (await allUsers(seam)).filter((u) => wanted.get(u.acs_user_id) !== u.full_name)
   if (wrong.length > 0) throw new Error(`${wrong.length} users do not show their last edit`)
 
-  const row = judge(label, app.ms, { raw_sdk: sdk.ms }, TARGET)
-  if (server) row.notes = [`server CPU ${server.app_ms} ms for the app's ${requests} requests`]
+  const row = judge(label, app.ms, { raw_sdk: sdk.ms }, target)
+  row.notes = [`${(requests / count).toFixed(2)} requests per edit`]
+  if (server) row.notes.push(`server CPU ${server.app_ms} ms for the app's ${requests} requests`)
   return {
     row,
     json: {
@@ -117,9 +124,11 @@ async function measure(ctx, harness, count, label) {
       users: users.length,
       app_ms: round(app.ms),
       raw_sdk_ms: round(sdk.ms),
+      // Requests the app made per queued edit: the writes, plus the reads that check them.
+      requests_per_edit: Number((requests / count).toFixed(3)),
       ...(server && { server_cpu: server }),
       ratio: Number(row.ratio.toFixed(3)),
-      target: TARGET,
+      target,
       pass: row.pass,
     },
   }
@@ -144,6 +153,7 @@ export async function run(ctx) {
       harness,
       ctx.options.latencyEdits,
       `replay @${ctx.options.latencyMs}ms`,
+      TARGET_WITH_LATENCY,
     )
     return {
       row: [loopback.row, distant.row],

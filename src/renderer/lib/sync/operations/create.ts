@@ -1,7 +1,7 @@
 import type { CreateUserInput, UserPage } from '../../../../shared/contract'
 import type { AcsUser } from '../../../../shared/domain'
 import type { Result } from '../../../../shared/errors'
-import { usersOfSystem, type KeyholderDb } from '../../db/schema'
+import { toCachedUser, type KeyholderDb } from '../../db/schema'
 import type { Api } from '../api'
 import type { Candidate } from '../outbox-types'
 import { normalEmail, normalName, normalPhone, same } from './match'
@@ -65,9 +65,13 @@ async function lookalikes(
 ): Promise<Result<string[]>> {
   const sent = entry.params
   const ids = new Set(entry.lookalikes ?? [])
-  await usersOfSystem(db, sent.acs_system_id).each((u) => {
-    if (likeness(sent, u).loose) ids.add(u.acs_user_id)
-  })
+  // The cache by its name index (a CSV of hundreds of people into a system of 50,000 must not
+  // read the whole system for each); Seam's search below finds the rest, and email or phone.
+  const named = await db.acs_users
+    .where('[acs_system_id+_name]')
+    .equals([sent.acs_system_id, toCachedUser({ full_name: sent.full_name } as AcsUser)._name])
+    .toArray()
+  for (const u of named) ids.add(u.acs_user_id)
   const found = await searchByName(api, sent)
   if (!found.ok) return found
   for (const u of found.value) if (likeness(sent, u).loose) ids.add(u.acs_user_id)
