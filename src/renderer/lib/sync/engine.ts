@@ -203,7 +203,7 @@ export class SyncEngine {
         if (finished) this.#set({ replaying: null })
         if (waiting === 0 && this.#backOnline) {
           this.#backOnline = false
-          const needAttention = counts.failed + counts.conflict
+          const needAttention = counts.failed + counts.conflict + counts.ask
           const result = { handled: finished?.total ?? 0, needAttention }
           if (finished) for (const listener of this.#replayed) listener(result)
         }
