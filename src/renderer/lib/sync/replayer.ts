@@ -23,7 +23,14 @@ export interface ReplayerOptions {
   now?: () => number
   random?: () => number
   /** Test seam for crash points: throw {@link Abandon} to stop as a crash would. */
-  hooks?: Partial<Record<'beforeSend' | 'afterSend' | 'beforeCommit', (entry: OutboxEntry) => void>>
+  hooks?: Partial<
+    Record<'beforeSend' | 'afterMark' | 'afterSend' | 'beforeCommit', (entry: OutboxEntry) => void>
+  >
+  /**
+   * How long after a request left an uncertain outcome may be reconciled (longer than main's
+   * request timeout). Accepted for the offline core v2; not used yet.
+   */
+  settleAfterMs?: number
   onPause?: (reason: 'unauthorized' | 'offline') => void
   /**
    * Something failed that is not the server's answer (IndexedDB full or broken, a bug): the
@@ -54,7 +61,9 @@ export class Replayer {
   readonly #db: KeyholderDb
   readonly #outbox: Outbox
   readonly #api: Api
-  readonly #options: Required<Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError'>> &
+  readonly #options: Required<
+    Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError' | 'settleAfterMs'>
+  > &
     ReplayerOptions
   readonly #inFlight = new Set<string>()
   /** Marks, commits and settlements of concurrent entries share transactions (group commit). */
@@ -326,6 +335,7 @@ export class Replayer {
     hooks.beforeSend?.(head)
     const entry = await this.#markSending(head)
     if (!entry) return false
+    hooks.afterMark?.(entry)
     const outcome = await this.#send(entry, prepared.params)
     hooks.afterSend?.(entry)
     if (outcome.kind === 'done') {
