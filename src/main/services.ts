@@ -14,6 +14,8 @@ export interface ServicesOptions {
   runtime: AppInfo['runtime']
   version: string
   startSandbox: () => Promise<Sandbox>
+  /** Per-request timeout of the Seam client (the SDK's default unless set); tests shorten it. */
+  requestTimeoutMs?: number
 }
 
 export interface Services {

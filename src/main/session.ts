@@ -15,6 +15,8 @@ export interface SessionOptions {
   version: string
   /** Starts the embedded sandbox; called lazily, at most once. */
   startSandbox: () => Promise<Sandbox>
+  /** Per-request timeout of the Seam client; the client's default unless set. */
+  requestTimeoutMs?: number
 }
 
 /**
@@ -119,11 +121,13 @@ export class Session {
 
   async #createClient(): Promise<SeamClient> {
     const active = this.activeWorkspace()
+    const { requestTimeoutMs } = this.#options
+    const timeout = requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }
     if (active.workspace_id === SANDBOX_WORKSPACE_ID) {
       const sandbox = await this.#ensureSandbox()
-      return createSeamClient({ endpoint: sandbox.endpoint, apiKey: sandbox.apiKey })
+      return createSeamClient({ endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, ...timeout })
     }
     const credentials = await this.#options.vault.getCredentials(active.workspace_id)
-    return createSeamClient(credentials)
+    return createSeamClient({ ...credentials, ...timeout })
   }
 }
