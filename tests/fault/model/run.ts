@@ -552,7 +552,8 @@ export async function runHistory(
     for (const p of people) {
       const state = model.server.get(p.key)
       const id = await realId(p)
-      if (id) byReal.set(id, p.key)
+      // The first person with that id: a create matched to someone else's user names them.
+      if (id && !byReal.has(id)) byReal.set(id, p.key)
       if (!state) continue
       if (!id) {
         at('create-unconfirmed', `${p.key} (${state.full_name}) has no Seam id`)
