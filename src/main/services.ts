@@ -17,6 +17,8 @@ export interface ServicesOptions {
   startSandbox: () => Promise<Sandbox>
   /** System signals that the network may be back (see {@link ConnectivitySignals}). */
   signals?: ConnectivitySignals[]
+  /** Per-request timeout of the Seam client (the SDK's default unless set); tests shorten it. */
+  requestTimeoutMs?: number
 }
 
 export interface Services {

@@ -6,6 +6,9 @@ import type { AddressInfo, Socket } from 'node:net'
  * - `pass`: forward untouched
  * - `drop_request`: cut the connection before the server sees anything
  * - `drop_response`: let the server apply it, then cut the connection before the answer
+ * - `applied_then_500`: let the server apply it, then answer 500 instead of its answer
+ * - `hold_then_apply`: hold the request for `ms` (longer than the client waits), then let the
+ *   server apply it late; the client has given up by then
  * - `delay`: forward after `ms`
  * - `status`: answer `status` itself (500, 503, 429 with `retry_after` seconds)
  */
@@ -13,13 +16,38 @@ export type Fault =
   | { kind: 'pass' }
   | { kind: 'drop_request' }
   | { kind: 'drop_response' }
+  | { kind: 'applied_then_500' }
+  | { kind: 'hold_then_apply'; ms: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'status'; status: number; retry_after?: number; error?: Record<string, unknown> }
+
+/** The Seam endpoints that change something, by the operation name the outbox uses. */
+export const WRITE_PATHS: Record<string, string> = {
+  '/acs/users/create': 'create',
+  '/acs/users/update': 'update',
+  '/acs/users/suspend': 'suspend',
+  '/acs/users/unsuspend': 'unsuspend',
+  '/acs/users/delete': 'delete',
+  '/acs/users/add_to_access_group': 'add_to_access_group',
+  '/acs/users/remove_from_access_group': 'remove_from_access_group',
+  '/acs/users/revoke_access_to_all_entrances': 'revoke_access_to_all_entrances',
+}
 
 export interface FaultProxy {
   url: string
   /** Faults applied so far, by kind. */
   applied: Record<string, number>
+  /**
+   * Writes the server applied (answered 2xx upstream, whatever the client heard), by
+   * `"<operation> <acs_user_id>"`; a create counts under the id it made.
+   */
+  applications: Map<string, number>
+  /** Users created through the proxy, in the order the server made them. */
+  created: string[]
+  /** Forgets `applications` and `created` (not `applied`). */
+  resetCounts(): void
+  /** Resolves once every request the proxy took has reached the server and been answered. */
+  quiet(): Promise<void>
   close(): Promise<void>
 }
 
@@ -30,11 +58,34 @@ export async function startFaultProxy(
 ): Promise<FaultProxy> {
   const upstream = new URL(target)
   const applied: Record<string, number> = {}
+  const applications = new Map<string, number>()
+  const created: string[] = []
   const sockets = new Set<Socket>()
+  /** Requests taken and not yet answered by the server (held ones included). */
+  const pending = new Set<Promise<void>>()
+  const count = (path: string, body: string, answerBody: string) => {
+    const op = WRITE_PATHS[path]
+    if (!op) return
+    const person =
+      op === 'create'
+        ? (parseJson(answerBody).acs_user as { acs_user_id?: unknown } | undefined)?.acs_user_id
+        : parseJson(body).acs_user_id
+    if (typeof person !== 'string') return
+    if (op === 'create') created.push(person)
+    const key = `${op} ${person}`
+    applications.set(key, (applications.get(key) ?? 0) + 1)
+  }
   const server: Server = createServer((req, res) => {
+    res.on('error', () => undefined)
+    let done = () => {}
+    const settled = new Promise<void>((resolve) => (done = resolve))
+    pending.add(settled)
+    void settled.then(() => pending.delete(settled))
     void readAll(req).then((body) => {
+      const path = new URL(req.url ?? '/', 'http://proxy').pathname
       const fault = decide(req.url ?? '/', body)
       applied[fault.kind] = (applied[fault.kind] ?? 0) + 1
+      if (fault.kind !== 'hold_then_apply' && fault.kind !== 'delay') done()
       if (fault.kind === 'drop_request') return req.socket.destroy()
       if (fault.kind === 'status') {
         const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -58,19 +109,30 @@ export async function startFaultProxy(
           },
           (answer) => {
             void readAll(answer).then((answerBody) => {
+              const status = answer.statusCode ?? 502
+              if (status >= 200 && status < 300) count(path, body, answerBody)
+              done()
               // The server has applied the request; the client never hears about it.
               if (fault.kind === 'drop_response') return req.socket.destroy()
-              res.writeHead(answer.statusCode ?? 502, answer.headers)
+              if (fault.kind === 'applied_then_500') {
+                res.writeHead(500, { 'content-type': 'application/json' })
+                const error = { type: 'injected_fault', message: 'Injected 500 after applying' }
+                return void res.end(JSON.stringify({ ok: false, error }))
+              }
+              res.writeHead(status, answer.headers)
               res.end(answerBody)
             })
           },
         )
-        out.on('error', () => req.socket.destroy())
+        out.on('error', () => {
+          done()
+          req.socket.destroy()
+        })
         out.end(body)
       }
-      if (fault.kind === 'delay') setTimeout(forward, fault.ms)
+      if (fault.kind === 'delay' || fault.kind === 'hold_then_apply') setTimeout(forward, fault.ms)
       else forward()
-    })
+    }, done)
   })
   server.on('connection', (socket) => {
     sockets.add(socket)
@@ -80,11 +142,29 @@ export async function startFaultProxy(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     applied,
+    applications,
+    created,
+    resetCounts: () => {
+      applications.clear()
+      created.length = 0
+    },
+    quiet: async () => {
+      while (pending.size > 0) await Promise.all([...pending])
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       }),
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
   }
 }
 
