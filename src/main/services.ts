@@ -17,6 +17,8 @@ export interface ServicesOptions {
   startSandbox: () => Promise<Sandbox>
   /** System signals that the network may be back (see {@link ConnectivitySignals}). */
   signals?: ConnectivitySignals[]
+  /** How long a request to Seam may take (tests make it short to produce late answers). */
+  requestTimeoutMs?: number
 }
 
 export interface Services {

@@ -17,6 +17,8 @@ export interface SessionOptions {
   startSandbox: () => Promise<Sandbox>
   /** "The network may be back" from the system (Electron: resume from sleep); none in the harness. */
   signals?: ConnectivitySignals[]
+  /** How long a request to Seam may take (default REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number
 }
 
 /**
@@ -122,11 +124,13 @@ export class Session {
 
   async #createClient(): Promise<SeamClient> {
     const active = this.activeWorkspace()
+    const { requestTimeoutMs } = this.#options
+    const timeout = requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }
     if (active.workspace_id === SANDBOX_WORKSPACE_ID) {
       const sandbox = await this.#ensureSandbox()
-      return createSeamClient({ endpoint: sandbox.endpoint, apiKey: sandbox.apiKey })
+      return createSeamClient({ endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, ...timeout })
     }
     const credentials = await this.#options.vault.getCredentials(active.workspace_id)
-    return createSeamClient(credentials)
+    return createSeamClient({ ...credentials, ...timeout })
   }
 }

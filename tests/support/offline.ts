@@ -28,7 +28,12 @@ export interface OfflineRig {
 
 /** Services talking to `endpoint` (the sandbox, or a proxy in front of it). */
 export async function startRig(
-  options: { users?: number; endpoint?: (sandbox: Sandbox) => Promise<string> } = {},
+  options: {
+    users?: number
+    endpoint?: (sandbox: Sandbox) => Promise<string>
+    /** Main's request timeout (short, to let a held request land after main gave up). */
+    requestTimeoutMs?: number
+  } = {},
 ): Promise<OfflineRig> {
   const sandbox = await startSandbox({ port: 0, users: options.users ?? 60, seed: 7 })
   const endpoint = options.endpoint ? await options.endpoint(sandbox) : sandbox.endpoint
@@ -38,6 +43,7 @@ export async function startRig(
     runtime: 'harness',
     version: 'test',
     startSandbox: () => Promise.resolve(sandbox),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
   })
   const workspace = await vault.add({
     name: 'Test',
