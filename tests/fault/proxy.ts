@@ -8,11 +8,12 @@ import type { AddressInfo, Socket } from 'node:net'
  * - `drop_response`: let the server apply it, then cut the connection before the answer
  * - `delay`: forward after `ms`
  * - `status`: answer `status` itself (500, 503, 429 with `retry_after` seconds)
+ * `body` on `pass` / `drop_response` forwards that instead (a server that rewrites what it got).
  */
 export type Fault =
-  | { kind: 'pass' }
+  | { kind: 'pass'; body?: string }
   | { kind: 'drop_request' }
-  | { kind: 'drop_response' }
+  | { kind: 'drop_response'; body?: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'status'; status: number; retry_after?: number; error?: Record<string, unknown> }
 
@@ -23,17 +24,21 @@ export interface FaultProxy {
   close(): Promise<void>
 }
 
-/** A loopback HTTP proxy in front of `target` that injects the faults `decide` picks. */
+/**
+ * A loopback HTTP proxy in front of `target` that injects the faults `decide` picks (a promise
+ * holds the request until it settles).
+ */
 export async function startFaultProxy(
   target: string,
-  decide: (path: string, body: string) => Fault,
+  decide: (path: string, body: string) => Fault | Promise<Fault>,
 ): Promise<FaultProxy> {
   const upstream = new URL(target)
   const applied: Record<string, number> = {}
   const sockets = new Set<Socket>()
   const server: Server = createServer((req, res) => {
-    void readAll(req).then((body) => {
-      const fault = decide(req.url ?? '/', body)
+    void readAll(req).then(async (received) => {
+      const fault = await decide(req.url ?? '/', received)
+      const body = 'body' in fault && fault.body !== undefined ? fault.body : received
       applied[fault.kind] = (applied[fault.kind] ?? 0) + 1
       if (fault.kind === 'drop_request') return req.socket.destroy()
       if (fault.kind === 'status') {
