@@ -11,11 +11,12 @@ import type { AddressInfo, Socket } from 'node:net'
  *   server apply it late; the client has given up by then
  * - `delay`: forward after `ms`
  * - `status`: answer `status` itself (500, 503, 429 with `retry_after` seconds)
+ * `body` on `pass` / `drop_response` forwards that instead (a server that rewrites what it got).
  */
 export type Fault =
-  | { kind: 'pass' }
+  | { kind: 'pass'; body?: string }
   | { kind: 'drop_request' }
-  | { kind: 'drop_response' }
+  | { kind: 'drop_response'; body?: string }
   | { kind: 'applied_then_500' }
   | { kind: 'hold_then_apply'; ms: number }
   | { kind: 'delay'; ms: number }
@@ -51,10 +52,13 @@ export interface FaultProxy {
   close(): Promise<void>
 }
 
-/** A loopback HTTP proxy in front of `target` that injects the faults `decide` picks. */
+/**
+ * A loopback HTTP proxy in front of `target` that injects the faults `decide` picks (a promise
+ * holds the request until it settles).
+ */
 export async function startFaultProxy(
   target: string,
-  decide: (path: string, body: string) => Fault,
+  decide: (path: string, body: string) => Fault | Promise<Fault>,
 ): Promise<FaultProxy> {
   const upstream = new URL(target)
   const applied: Record<string, number> = {}
@@ -81,9 +85,10 @@ export async function startFaultProxy(
     const settled = new Promise<void>((resolve) => (done = resolve))
     pending.add(settled)
     void settled.then(() => pending.delete(settled))
-    void readAll(req).then((body) => {
+    void readAll(req).then(async (received) => {
       const path = new URL(req.url ?? '/', 'http://proxy').pathname
-      const fault = decide(req.url ?? '/', body)
+      const fault = await decide(req.url ?? '/', received)
+      const body = 'body' in fault && fault.body !== undefined ? fault.body : received
       applied[fault.kind] = (applied[fault.kind] ?? 0) + 1
       if (fault.kind !== 'hold_then_apply' && fault.kind !== 'delay') done()
       if (fault.kind === 'drop_request') return req.socket.destroy()

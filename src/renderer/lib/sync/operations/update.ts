@@ -51,7 +51,8 @@ export const update: OperationSpec<'update'> = {
   /**
    * Compares each changed field with Seam's value: already there → nothing to send for it;
    * changed by someone else since the person saw it → a conflict, unless Seam says it is
-   * moving to our value (our own earlier request, still being applied by the door system).
+   * moving to our value, or to the value the person saw (our own request or an earlier edit of
+   * ours, still being applied by the door system).
    */
   async prepare(ctx, entry) {
     const read = await ctx.current(entry, Boolean(entry.sent_before))
@@ -64,7 +65,10 @@ export const update: OperationSpec<'update'> = {
       const theirs = current[field] ?? null
       if (same(theirs, mine) || beingApplied(current, field, mine)) continue
       const base = entry.base[field] ?? null
-      if (!same(theirs, base)) conflicts.push({ field, base, theirs, mine })
+      // Seam still moving to what the person saw is our own earlier edit being applied.
+      if (!same(theirs, base) && !beingApplied(current, field, base)) {
+        conflicts.push({ field, base, theirs, mine })
+      }
       remaining[field] = mine
     }
     if (conflicts.length) return { kind: 'conflict', conflicts, current }
