@@ -254,12 +254,24 @@ describe('summary', () => {
 
   it('says so when every waiting edit is held back by a decision', () => {
     const failed = entry({ op: 'update', params: { full_name: 'X' } }, { status: 'failed' })
-    const behind = entry({ op: 'suspend', params: none }, { status: 'queued' })
+    const behind = entry({ op: 'unsuspend', params: none }, { status: 'queued' })
     expect(blockedBy(behind, [failed, behind])).toBe(failed)
     expect(blockedBy(failed, [failed, behind])).toBeUndefined()
     expect(summary([failed, behind], 'online').why).toBe(
       'Waiting edits are held back until you decide about an earlier edit to the same person.',
     )
+  })
+
+  it('a suspend, revoke or delete goes ahead of a failed edit: it is not held back', () => {
+    const failed = entry({ op: 'update', params: { email_address: 'x' } }, { status: 'failed' })
+    for (const op of ['suspend', 'revoke_access_to_all_entrances', 'delete'] as const) {
+      const behind = entry({ op, params: none }, { status: 'queued' })
+      expect(blockedBy(behind, [failed, behind])).toBeUndefined()
+    }
+    // …but not ahead of an edit still waiting its turn.
+    const waiting = entry({ op: 'update', params: { full_name: 'Y' } }, { status: 'queued' })
+    const suspend = entry({ op: 'suspend', params: none }, { status: 'queued' })
+    expect(blockedBy(suspend, [failed, waiting, suspend])).toBe(failed)
   })
 })
 
