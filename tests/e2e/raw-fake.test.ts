@@ -42,6 +42,8 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 let systemId: string
+/** Every message the page sent to main. */
+const asked: string[] = []
 
 const people = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov']
 
@@ -103,6 +105,10 @@ beforeAll(async () => {
   page = await context.newPage()
   const failures: string[] = []
   page.on('pageerror', (error) => failures.push(error.message))
+  // What the page asks main, as it goes over the harness's WebSocket.
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => asked.push(String(frame.payload))),
+  )
   ;(globalThis as { pageErrors?: string[] }).pageErrors = failures
   await page.goto(harness.url)
   await waitForPeople(page)
@@ -202,10 +208,13 @@ test('offline: edits made while the fake cannot be reached are sent once when it
   expect(atFake('Dorothy Vaughan')).toHaveLength(0)
   expect(atFake('Barbara Liskov')[0]?.is_suspended).toBe(false)
 
-  // Back. The page's "network changed" signal makes main probe at once (in Electron the
-  // computer waking does the same); the answer is that probe's.
+  // Back. The window's "online" event (the network came back) is passed to main…
   const before = forwarded.length
   cut = false
+  await page.evaluate(() => window.dispatchEvent(new Event('online')))
+  await poll(() => asked.filter((m) => m.includes('connectivity.signal')).length).toBe(1)
+  // …which probes at once (in Electron the computer waking does the same) and answers with
+  // what the probe found.
   const signalled = await page.evaluate(() =>
     window.keyholder.invoke('connectivity.signal', { reason: 'online' }),
   )
