@@ -38,6 +38,9 @@ test('a success is kept only for a while', async () => {
   expect(await once.run('k', () => Promise.resolve(2))).toBe(1)
   now = 2000
   expect(await once.run('k', () => Promise.resolve(3))).toBe(3)
+  // Nothing stays past its time, even between sweeps.
+  now = 3001
+  expect(once.size).toBe(0)
 })
 
 test('a failure the policy calls safe is remembered for its while; others are not', async () => {

@@ -29,8 +29,10 @@ export class OnceByKey<T> {
   }
 
   run(key: string, task: () => Promise<T>, payload = ''): Promise<T> {
-    this.#forgetOld()
-    const known = this.#tasks.get(key)
+    const now = this.#now()
+    this.#forgetOld(now)
+    let known = this.#tasks.get(key)
+    if (known?.expiresAt != null && known.expiresAt <= now) known = undefined
     if (known && known.payload === payload) return known.promise
     const start =
       known && known.expiresAt === null
@@ -55,16 +57,23 @@ export class OnceByKey<T> {
 
   /** How many outcomes are remembered or under way (for tests). */
   get size(): number {
-    this.#forgetOld()
+    this.#forgetOld(this.#now(), true)
     return this.#tasks.size
   }
 
-  #forgetOld(): void {
-    const now = this.#now()
+  /**
+   * Drops outcomes past their time. A sweep visits every key, so it runs at most once a
+   * minute (a replay of thousands of writes would otherwise sweep thousands of times); a
+   * lookup checks its own key's time regardless.
+   */
+  #forgetOld(now: number, force = false): void {
+    if (!force && now - this.#sweptAt < 60_000) return
+    this.#sweptAt = now
     for (const [key, { expiresAt }] of this.#tasks) {
       if (expiresAt !== null && expiresAt <= now) this.#tasks.delete(key)
     }
   }
+  #sweptAt = -Infinity
 }
 
 interface TaskRecord<T> {

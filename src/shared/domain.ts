@@ -16,6 +16,27 @@ export type AcsUserError = AcsUser['errors'][number]
 export type AcsUserWarning = AcsUser['warnings'][number]
 export type AcsUserPendingMutation = NonNullable<AcsUser['pending_mutations']>[number]
 
+/**
+ * A person's errors, warnings and pending changes, each an empty list when missing. Main fills
+ * them in for every answer now, but a person cached before then (or by an older version, from
+ * a server such as Seam's fake that leaves them out) may lack them.
+ */
+export function problemListsOf(user: {
+  errors?: readonly AcsUserError[] | null
+  warnings?: readonly AcsUserWarning[] | null
+  pending_mutations?: readonly AcsUserPendingMutation[] | null
+}): {
+  errors: readonly AcsUserError[]
+  warnings: readonly AcsUserWarning[]
+  pending_mutations: readonly AcsUserPendingMutation[]
+} {
+  return {
+    errors: user.errors ?? [],
+    warnings: user.warnings ?? [],
+    pending_mutations: user.pending_mutations ?? [],
+  }
+}
+
 /** The workspace the sandbox runs under; it is always present and never stored. */
 export const SANDBOX_WORKSPACE_ID = 'sandbox'
 /** What the embedded sandbox is called everywhere on screen. */

@@ -132,7 +132,7 @@ test.each([
   [
     'acs_entrance',
     { acs_entrance_id: 'e1', acs_system_id: 's1' },
-    { display_name: '', errors: [] },
+    { display_name: '', errors: [], warnings: [], space_ids: [] },
   ],
   ['event', { event_id: 'ev1', event_type: 'acs_user.created_in_2030' }, {}],
 ] as const)('%s: missing lists filled, unknown values kept', (kind, raw, filled) => {

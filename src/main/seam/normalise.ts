@@ -67,7 +67,7 @@ const schedule = z
   .passthrough()
   .nullish()
 
-const acsUser = z
+const acsUserShape = z
   .object({
     acs_user_id: idText,
     acs_system_id: idText,
@@ -94,8 +94,11 @@ const acsUser = z
     pending_mutations: problems('mutation_code'),
   })
   .passthrough()
-  // A person without a display name is shown by their full name, as Seam itself does.
-  .transform((user) => ({ ...user, display_name: user.display_name ?? user.full_name ?? '' }))
+// A person without a display name is shown by their full name, as Seam itself does.
+const acsUser = acsUserShape.transform((user) => ({
+  ...user,
+  display_name: user.display_name ?? user.full_name ?? '',
+}))
 
 const acsSystem = z
   .object({
@@ -114,7 +117,7 @@ const acsSystem = z
   })
   .passthrough()
 
-const acsAccessGroup = z
+const acsAccessGroupShape = z
   .object({
     acs_access_group_id: idText,
     acs_system_id: idText,
@@ -131,7 +134,10 @@ const acsAccessGroup = z
     pending_mutations: problems('mutation_code'),
   })
   .passthrough()
-  .transform((group) => ({ ...group, display_name: group.display_name ?? group.name }))
+const acsAccessGroup = acsAccessGroupShape.transform((group) => ({
+  ...group,
+  display_name: group.display_name ?? group.name,
+}))
 
 const acsEntrance = z
   .object({
@@ -139,7 +145,9 @@ const acsEntrance = z
     acs_system_id: idText,
     display_name: text(LIMITS.name).default(''),
     created_at: optionalText(64),
+    space_ids: z.array(idText).max(LIMITS.array).default([]),
     errors: problems('error_code'),
+    warnings: problems('warning_code'),
   })
   .passthrough()
 
@@ -154,6 +162,14 @@ const seamEvent = z
     acs_user_id: optionalText(LIMITS.id),
   })
   .passthrough()
+
+/** The fields each kind's check names, to compare with `@seamapi/types` (see the tests). */
+export const checkedFields = {
+  acs_user: acsUserShape.shape,
+  acs_system: acsSystem.shape,
+  acs_access_group: acsAccessGroupShape.shape,
+  acs_entrance: acsEntrance.shape,
+}
 
 /** The kinds of record, each with its schema, id field and a word for messages. */
 const kinds = {

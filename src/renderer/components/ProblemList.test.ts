@@ -110,3 +110,25 @@ test('a person with nothing to report shows no section at all', () => {
   render(person({}))
   expect(mounted?.target.textContent?.trim()).toBe('')
 })
+
+test("a person cached without Seam's lists (as Seam's own fake sends them) shows no problems and does not fail", () => {
+  const { errors: _e, warnings: _w, pending_mutations: _p, ...bare } = person({})
+  render(bare as AcsUser)
+  expect(mounted!.target.textContent).not.toContain('Needs attention')
+})
+
+test('a code this version does not know is shown as unrecognised, with the code', async () => {
+  render(
+    person({
+      errors: [
+        {
+          error_code: 'brand_new_error_code' as never,
+          message: 'Something new',
+          created_at: minutesAgo(5),
+        },
+      ],
+    }),
+  )
+  await expect.element(page.getByText('Unrecognised problem', { exact: false })).toBeVisible()
+  expect(mounted!.target.textContent).toContain('brand_new_error_code')
+})

@@ -7,6 +7,7 @@ import Papa from 'papaparse'
 import type { CountryCode } from 'libphonenumber-js'
 import { e164, type CreateUserInput } from '../../shared/contract'
 import { describeExternalType } from '../../shared/catalogue'
+import { problemListsOf } from '../../shared/domain'
 import { scheduleLabels, scheduleState } from './format'
 import type { ViewUser } from './sync/overlay'
 import { describeEntry, statusLabel, type GroupName } from './outbox-text'
@@ -64,11 +65,26 @@ const exportColumns: [string, (user: ViewUser, names: Lookups) => string][] = [
   ['Identity name', (u) => u.user_identity_full_name ?? ''],
   ['Identity email', (u) => u.user_identity_email_address ?? ''],
   ['Identity phone', (u) => u.user_identity_phone_number ?? ''],
-  ['Errors', (u) => u.errors.map((e) => e.error_code).join('; ')],
-  ['Warnings', (u) => u.warnings.map((w) => w.warning_code).join('; ')],
+  [
+    'Errors',
+    (u) =>
+      problemListsOf(u)
+        .errors.map((e) => e.error_code)
+        .join('; '),
+  ],
+  [
+    'Warnings',
+    (u) =>
+      problemListsOf(u)
+        .warnings.map((w) => w.warning_code)
+        .join('; '),
+  ],
   [
     'Seam pending changes',
-    (u) => (u.pending_mutations ?? []).map((m) => m.mutation_code).join('; '),
+    (u) =>
+      problemListsOf(u)
+        .pending_mutations.map((m) => m.mutation_code)
+        .join('; '),
   ],
   [
     'Queued in Keyholder',

@@ -105,6 +105,12 @@ export class AppState {
       // Access that started or ended meanwhile: the table's schedule column and filter follow.
       if (this.indexReady && this.#index.refreshSchedules(this.clock)) this.#indexChanged()
     }, 30_000)
+    const networkSignals = (['online', 'offline'] as const).map((reason) => {
+      // The network changed under us: main probes Seam at once instead of after its backoff.
+      const signal = () => void this.api.invoke('connectivity.signal', { reason })
+      window.addEventListener(reason, signal)
+      return () => window.removeEventListener(reason, signal)
+    })
     this.#cleanup.push(
       this.api.on('connectivity', (state) => {
         // "… once back online" is no longer what will happen: the edits are on their way.
@@ -114,13 +120,12 @@ export class AppState {
         this.connectivity = state
       }),
       this.api.on('workspace.changed', (info) => void this.#open(info)),
-      () => clearInterval(tick),
-      ...(['online', 'offline'] as const).map((reason) => {
-        // The network changed under us: main probes Seam at once instead of after its backoff.
-        const signal = () => void this.api.invoke('connectivity.signal', { reason })
-        window.addEventListener(reason, signal)
-        return () => window.removeEventListener(reason, signal)
-      }),
+      // One entry with the clock's: the first three entries live as long as the page (#open
+      // keeps them when it clears the rest).
+      () => {
+        clearInterval(tick)
+        for (const stop of networkSignals) stop()
+      },
     )
     // The cache of the workspace used last opens at once, while main is asked which one is
     // active: the first screenful does not wait for a round trip (it is checked right after).
