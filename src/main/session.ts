@@ -13,7 +13,7 @@ export interface SessionOptions {
   events: EventBus
   runtime: AppInfo['runtime']
   version: string
-  /** Starts the embedded sandbox; called lazily, at most once. */
+  /** Starts the embedded sandbox; called only while the sandbox is the active workspace. */
   startSandbox: () => Promise<Sandbox>
 }
 
@@ -78,6 +78,8 @@ export class Session {
   async activate(workspace_id: string): Promise<AppInfo> {
     this.#options.vault.setActive(workspace_id)
     this.#client = undefined
+    // Nothing listens for practice data once the person has left the sandbox.
+    if (workspace_id !== SANDBOX_WORKSPACE_ID) await this.#stopSandbox()
     const info = await this.info()
     this.#options.events.emit('workspace.changed', info)
     void this.connectivity.check()
@@ -103,7 +105,13 @@ export class Session {
 
   async dispose(): Promise<void> {
     this.connectivity.stop()
-    const sandbox = await this.#sandbox?.catch(() => undefined)
+    await this.#stopSandbox()
+  }
+
+  async #stopSandbox(): Promise<void> {
+    const starting = this.#sandbox
+    this.#sandbox = undefined
+    const sandbox = await starting?.catch(() => undefined)
     await sandbox?.stop()
   }
 
