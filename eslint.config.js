@@ -5,7 +5,7 @@ import globals from 'globals'
 import svelteConfig from './svelte.config.js'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**'] },
+  { ignores: ['out/**', 'out-harness/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,

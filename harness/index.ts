@@ -16,8 +16,13 @@ import { memoryCipher, MemoryStore } from '../src/main/vault/memory'
 import { JsonFileStore } from './file-store'
 import { serverUrl, startHarnessServer } from './server'
 
-const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY]
+const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL [--api-key-stdin]]
          [--sandbox-users N] [--sandbox-load-users N] [--print-sandbox-credentials] [--sandbox-only]
+
+  --seam-endpoint URL            a Seam workspace to work in; its API key is read from the
+                                 KEYHOLDER_API_KEY environment variable, or with --api-key-stdin
+                                 from the first line of standard input (never from the command
+                                 line, where ps and shell history would show it)
 
   --sandbox-users N              people spread over the sandbox's three demo systems (200)
   --sandbox-load-users N         adds a "load test" system with N more people
@@ -35,7 +40,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       'seam-endpoint': { type: 'string' },
+      // Refused with an explanation: a key on the command line is visible to every user (ps).
       'api-key': { type: 'string' },
+      'api-key-stdin': { type: 'boolean', default: false },
       'sandbox-users': { type: 'string' },
       'sandbox-load-users': { type: 'string' },
       'print-sandbox-credentials': { type: 'boolean', default: false },
@@ -49,8 +56,20 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE)
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Bad --port. ${USAGE}`)
-  if (Boolean(values['seam-endpoint']) !== Boolean(values['api-key'])) {
-    throw new Error(`--seam-endpoint and --api-key go together. ${USAGE}`)
+  if (values['api-key'] !== undefined) {
+    throw new Error(
+      `--api-key is no longer accepted: other users of this computer could read it in the process list. Set KEYHOLDER_API_KEY, or pass --api-key-stdin and type the key.\n${USAGE}`,
+    )
+  }
+  const apiKey = values['seam-endpoint']
+    ? values['api-key-stdin']
+      ? await firstLineOfStdin()
+      : process.env.KEYHOLDER_API_KEY?.trim()
+    : undefined
+  if (values['seam-endpoint'] && !apiKey) {
+    throw new Error(
+      `--seam-endpoint needs a key in KEYHOLDER_API_KEY or on standard input. ${USAGE}`,
+    )
   }
   const sandboxUsers = count(values['sandbox-users'], '--sandbox-users')
   const loadTestUsers = count(values['sandbox-load-users'], '--sandbox-load-users')
@@ -86,11 +105,11 @@ async function main(): Promise<void> {
     version: process.env.npm_package_version ?? '0.0.0',
     startSandbox: () => startSandbox(sandboxOptions),
   })
-  if (values['seam-endpoint'] && values['api-key']) {
+  if (values['seam-endpoint'] && apiKey) {
     const workspace = await vault.add({
       name: 'Command line',
       endpoint: values['seam-endpoint'],
-      api_key: values['api-key'],
+      api_key: apiKey,
       allow_unprotected_storage: false,
     })
     await services.session.activate(workspace.workspace_id)
@@ -120,6 +139,16 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => shutdown('SIGINT'))
   process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  let text = ''
+  for await (const chunk of process.stdin) {
+    text += String(chunk)
+    if (text.includes('\n')) break
+  }
+  process.stdin.pause()
+  return text.split('\n')[0]!.trim()
 }
 
 function count(value: string | undefined, flag: string): number | undefined {
