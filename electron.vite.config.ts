@@ -4,7 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 /**
  * Two builds from one source. `electron-vite build` (into `out/`) is the app alone, and only it
- * is packaged. `--mode harness` (into `out-harness/`, see `npm run build:harness`) adds the
+ * is packaged. `--mode harness` (into `out-harness/`: `npm run build:harness`) adds the
  * browser harness, its IPC shim page and the benchmark page, for `npm run harness`, `npm run
  * bench` and the end-to-end tests: none of them can ever be served by an installed app.
  */
@@ -16,9 +16,13 @@ export default defineConfig(({ mode }) => {
     ? // The harness is built from the same services as the Electron entry.
       { harness: resolve(__dirname, 'harness/index.ts') }
     : { index: resolve(__dirname, 'src/main/index.ts') }
+  // Absolute, because the renderer's paths are relative to its own root.
+  const outDir = (part: string) =>
+    harness ? { outDir: resolve(__dirname, 'out-harness', part) } : {}
   return {
     main: {
       build: {
+        ...outDir('main'),
         rollupOptions: {
           input: mainInput,
         },
@@ -26,6 +30,7 @@ export default defineConfig(({ mode }) => {
     },
     preload: {
       build: {
+        ...outDir('preload'),
         // A sandboxed preload can only require('electron'): bundle everything else in.
         externalizeDeps: false,
         // A CommonJS preload lets the window keep `sandbox: true`.
@@ -38,6 +43,7 @@ export default defineConfig(({ mode }) => {
     renderer: {
       root: resolve(__dirname, 'src/renderer'),
       build: {
+        ...outDir('renderer'),
         // Less to parse at every start: the first screenful waits for this bundle.
         minify: true,
         rollupOptions: {
