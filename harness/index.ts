@@ -6,7 +6,9 @@
  * Keys given to the harness are kept in memory only (see src/main/vault/memory.ts).
  */
 import { randomBytes } from 'node:crypto'
-import { dirname, resolve } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createServices } from '../src/main/services'
@@ -104,6 +106,14 @@ async function main(): Promise<void> {
     runtime: 'harness',
     version: process.env.npm_package_version ?? '0.0.0',
     startSandbox: () => startSandbox(sandboxOptions),
+    platform: {
+      // No save dialog in a browser tab: the file goes beside the harness's data.
+      saveDiagnostics: async (name, content) => {
+        const path = join(dataDir ?? tmpdir(), name)
+        await writeFile(path, content, { mode: 0o600 })
+        return path
+      },
+    },
   })
   if (values['seam-endpoint'] && apiKey) {
     const workspace = await vault.add({

@@ -12,6 +12,7 @@ import {
   type AcsUser,
   type SeamEvent,
 } from './domain'
+import { appEventContract, appInvokeContract } from './app-contract'
 import { endpointProblem } from './endpoint'
 import type { Result } from './errors'
 import type { EventNameList } from './ipc-names'
@@ -240,12 +241,14 @@ export const invokeContract = {
     request: z.object({ connected: z.boolean() }).strict(),
     response: z.object({ connected: z.boolean() }),
   },
+  ...appInvokeContract,
 } as const
 
 /** Main → renderer events. */
 export const eventContract = {
   connectivity: connectivityStateSchema,
   'workspace.changed': appInfoSchema,
+  ...appEventContract,
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract

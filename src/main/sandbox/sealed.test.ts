@@ -54,7 +54,8 @@ describe('a running sandbox', () => {
   afterAll(() => sandbox?.stop())
 
   test('the fake database is refused without the key, with and without a foreign Origin', async () => {
-    for (const headers of [{}, { origin: 'https://evil.example' }]) {
+    const origins: Record<string, string>[] = [{}, { origin: 'https://evil.example' }]
+    for (const headers of origins) {
       for (const method of ['GET', 'PUT', 'POST', 'OPTIONS']) {
         const answer = await get(`${sandbox.endpoint}/_fake/database`, headers, method)
         expect(answer.status).toBe(401)
