@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     runtime: 'harness',
     version: process.env.npm_package_version ?? '0.0.0',
     startSandbox: () => startSandbox(sandboxOptions),
+    sandboxLifetime: 'while-chosen',
     platform: {
       // No save dialog in a browser tab: the file goes beside the harness's data.
       saveDiagnostics: async (name, content) => {

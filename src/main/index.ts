@@ -77,6 +77,7 @@ function start(): void {
     runtime: 'electron',
     version: app.getVersion(),
     startSandbox: () => startSandbox({ port: 0 }),
+    sandboxLifetime: 'while-chosen',
     platform: {
       log: logger,
       updater: configuredUpdater(settings.get('update_feed'), logger),
@@ -202,6 +203,8 @@ function createWindow(settings: Store, services: Services, logger: Logger): Brow
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // Middle-click would ask for a new window (denied anyway); not even the request.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   })

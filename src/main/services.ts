@@ -17,6 +17,7 @@ export interface ServicesOptions {
   runtime: AppInfo['runtime']
   version: string
   startSandbox: () => Promise<Sandbox>
+  sandboxLifetime?: 'while-chosen' | 'process'
   /** What differs between the app and the harness (log file, updater, save dialog). */
   platform?: Partial<Omit<AppPlatform, 'updates'>> & {
     /** electron-updater's autoUpdater when an update feed is configured; else updates are off. */

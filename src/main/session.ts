@@ -15,6 +15,12 @@ export interface SessionOptions {
   version: string
   /** Starts the embedded sandbox; called only while the sandbox is the active workspace. */
   startSandbox: () => Promise<Sandbox>
+  /**
+   * `while-chosen` (the app and the harness): the sandbox stops as soon as another workspace
+   * is chosen, so nothing listens for practice data then. `process`: it runs until disposed,
+   * for tests that hand the services a sandbox they also use as a "real" server.
+   */
+  sandboxLifetime?: 'while-chosen' | 'process'
 }
 
 /**
@@ -79,7 +85,8 @@ export class Session {
     this.#options.vault.setActive(workspace_id)
     this.#client = undefined
     // Nothing listens for practice data once the person has left the sandbox.
-    if (workspace_id !== SANDBOX_WORKSPACE_ID) await this.#stopSandbox()
+    if (workspace_id !== SANDBOX_WORKSPACE_ID && this.#options.sandboxLifetime === 'while-chosen')
+      await this.#stopSandbox()
     const info = await this.info()
     this.#options.events.emit('workspace.changed', info)
     void this.connectivity.check()

@@ -3,6 +3,7 @@
 // main did as one JSON line. Run by main-wiring.test.ts; STAND_IN_USER_DATA is a temp folder.
 import { readdirSync, statSync } from 'node:fs'
 import { registerHooks } from 'node:module'
+import { Server } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -48,11 +49,31 @@ const serve = async (url) => {
 
 const invoke = record.ipcHandlers['keyholder:invoke']
 const frame = (url, parent = null) => ({ senderFrame: { url, parent } })
+// What listens in this process: the sandbox's layer (TCP) and its fake (a socket file).
+const listening = () =>
+  process
+    ._getActiveHandles()
+    .filter((h) => h instanceof Server && h.listening)
+    .map((h) => {
+      const address = h.address()
+      return typeof address === 'string' ? 'socket file' : `${address.address}`
+    })
+    .sort()
+// The sandbox is the first workspace: it starts with the first connectivity check.
+for (let i = 0; listening().length < 2 && i < 1000; i++) {
+  await new Promise((resolve) => setTimeout(resolve, 20))
+}
+const listeningInSandbox = listening()
 const added = await invoke(frame('app://keyholder/index.html'), 'workspaces.add', {
   name: 'Head office',
-  endpoint: 'https://seam.example.test',
+  // Loopback, so nothing leaves this computer; nothing answers there.
+  endpoint: 'https://127.0.0.1:1',
   api_key: 'seam_test_wiring_key',
 })
+await invoke(frame('app://keyholder/index.html'), 'workspaces.activate', {
+  workspace_id: added.value?.workspace_id,
+})
+const listeningInWorkspace = listening()
 
 // The renderer dies: main loads the page again and tells it why.
 const loadsBefore = window.loads.length
@@ -105,6 +126,8 @@ const result = {
     ownFrame: await invoke(frame('app://keyholder/index.html'), 'app.info', {}),
     added,
   },
+  listeningInSandbox,
+  listeningInWorkspace,
   vaultFileMode: statSync(join(userData, 'vault.json')).mode & 0o777,
   crashReporter: record.crashReporter,
   reloadedAfterCrash: window.loads.length - loadsBefore,

@@ -129,6 +129,8 @@ interface Wiring {
   served: Record<string, { status: number; csp: string | null }>
   ipc: Record<string, { ok: boolean; error?: { message: string } }>
   vaultFileMode: number
+  listeningInSandbox: string[]
+  listeningInWorkspace: string[]
   crashReporter: { uploadToServer?: boolean } | null
   reloadedAfterCrash: number
   sentAfterCrash: string[]
@@ -159,6 +161,7 @@ describe('main, loaded with a stand-in for electron', () => {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
     })
     expect(first.webPreferences).not.toHaveProperty('nodeIntegrationInSubFrames', true)
     expect(first.webPreferences).not.toHaveProperty('webviewTag', true)
@@ -195,6 +198,11 @@ describe('main, loaded with a stand-in for electron', () => {
     expect(first.secondInstanceListeners).toBe(1)
     expect(first.ipc.added).toMatchObject({ ok: true })
     if (process.platform !== 'win32') expect(first.vaultFileMode).toBe(0o600)
+  })
+
+  test('the sandbox listens on loopback while chosen, and nothing listens once it is left', () => {
+    expect(first.listeningInSandbox).toEqual(['127.0.0.1', 'socket file'])
+    expect(first.listeningInWorkspace).toEqual([])
   })
 
   test('crashes: dumps stay local; a dead page is loaded again and told why', () => {

@@ -101,6 +101,7 @@ describe('the sandbox in the app', () => {
       vault,
       runtime: 'harness',
       version: 'test',
+      sandboxLifetime: 'while-chosen',
       startSandbox: async () => {
         const sandbox = await startSandbox({ users: 5 })
         started.push(sandbox)
