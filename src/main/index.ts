@@ -64,6 +64,13 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const logger = fileLogger(log, app.getPath('logs'))
   log.errorHandler.startCatching({ showDialog: false })
+  // What the rest of main and its libraries write to the console lands in the file, redacted.
+  Object.assign(console, {
+    error: (...data: unknown[]) => logger.error(...data),
+    warn: (...data: unknown[]) => logger.warn(...data),
+    info: (...data: unknown[]) => logger.info(...data),
+    log: (...data: unknown[]) => logger.info(...data),
+  })
   logger.info(`Keyholder ${app.getVersion()} starting (Electron ${process.versions.electron})`)
   // Owner-only files: they name workspaces and hold encrypted keys.
   const vaultStore = new Store({ name: 'vault', configFileMode: 0o600 })
