@@ -23,6 +23,7 @@ const root = resolve(import.meta.dirname, '../..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string
   scripts: Record<string, string>
+  devDependencies: Record<string, string>
 }
 
 async function loadConfig(): Promise<Configuration> {
@@ -86,6 +87,13 @@ describe('installers', () => {
     }
     expect(hook.default).toBe(afterPack)
   })
+})
+
+test('Electron is pinned exactly, at 45.6.1 (the newest 45.x when this was written) or later', () => {
+  const version = pkg.devDependencies.electron!
+  expect(version).toMatch(/^45\.\d+\.\d+$/)
+  const [, minor, patch] = version.split('.').map(Number) as [number, number, number]
+  expect(minor * 1000 + patch).toBeGreaterThanOrEqual(6 * 1000 + 1)
 })
 
 describe('fuses', () => {
