@@ -27,6 +27,7 @@ export default defineConfig({
             'harness/**/*.test.ts',
             'tests/fault/**/*.test.ts',
             'tests/offline/**/*.test.ts',
+            'tests/release/**/*.test.ts',
           ],
           exclude: componentTests,
           environment: 'node',

@@ -35,7 +35,8 @@ export class JsonFileStore implements VaultStore {
   }
 
   #flush(): void {
-    writeFileSync(`${this.#file}.tmp`, JSON.stringify(this.#data, null, 2))
+    // Owner only, as electron-store's vault file in the app: it names endpoints and workspaces.
+    writeFileSync(`${this.#file}.tmp`, JSON.stringify(this.#data, null, 2), { mode: 0o600 })
     renameSync(`${this.#file}.tmp`, this.#file)
   }
 }

@@ -6,7 +6,9 @@
  * Keys given to the harness are kept in memory only (see src/main/vault/memory.ts).
  */
 import { randomBytes } from 'node:crypto'
-import { dirname, resolve } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createServices } from '../src/main/services'
@@ -16,8 +18,13 @@ import { memoryCipher, MemoryStore } from '../src/main/vault/memory'
 import { JsonFileStore } from './file-store'
 import { serverUrl, startHarnessServer } from './server'
 
-const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL --api-key KEY]
+const USAGE = `Usage: npm run harness -- [--port N] [--data-dir DIR] [--seam-endpoint URL [--api-key-stdin]]
          [--sandbox-users N] [--sandbox-load-users N] [--print-sandbox-credentials] [--sandbox-only]
+
+  --seam-endpoint URL            a Seam workspace to work in; its API key is read from the
+                                 KEYHOLDER_API_KEY environment variable, or with --api-key-stdin
+                                 from the first line of standard input (never from the command
+                                 line, where ps and shell history would show it)
 
   --sandbox-users N              people spread over the sandbox's three demo systems (200)
   --sandbox-load-users N         adds a "load test" system with N more people
@@ -35,7 +42,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       'seam-endpoint': { type: 'string' },
+      // Refused with an explanation: a key on the command line is visible to every user (ps).
       'api-key': { type: 'string' },
+      'api-key-stdin': { type: 'boolean', default: false },
       'sandbox-users': { type: 'string' },
       'sandbox-load-users': { type: 'string' },
       'print-sandbox-credentials': { type: 'boolean', default: false },
@@ -49,8 +58,20 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE)
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Bad --port. ${USAGE}`)
-  if (Boolean(values['seam-endpoint']) !== Boolean(values['api-key'])) {
-    throw new Error(`--seam-endpoint and --api-key go together. ${USAGE}`)
+  if (values['api-key'] !== undefined) {
+    throw new Error(
+      `--api-key is no longer accepted: other users of this computer could read it in the process list. Set KEYHOLDER_API_KEY, or pass --api-key-stdin and type the key.\n${USAGE}`,
+    )
+  }
+  const apiKey = values['seam-endpoint']
+    ? values['api-key-stdin']
+      ? await firstLineOfStdin()
+      : process.env.KEYHOLDER_API_KEY?.trim()
+    : undefined
+  if (values['seam-endpoint'] && !apiKey) {
+    throw new Error(
+      `--seam-endpoint needs a key in KEYHOLDER_API_KEY or on standard input. ${USAGE}`,
+    )
   }
   const sandboxUsers = count(values['sandbox-users'], '--sandbox-users')
   const loadTestUsers = count(values['sandbox-load-users'], '--sandbox-load-users')
@@ -85,12 +106,21 @@ async function main(): Promise<void> {
     runtime: 'harness',
     version: process.env.npm_package_version ?? '0.0.0',
     startSandbox: () => startSandbox(sandboxOptions),
+    sandboxLifetime: 'while-chosen',
+    platform: {
+      // No save dialog in a browser tab: the file goes beside the harness's data.
+      saveDiagnostics: async (name, content) => {
+        const path = join(dataDir ?? tmpdir(), name)
+        await writeFile(path, content, { mode: 0o600 })
+        return path
+      },
+    },
   })
-  if (values['seam-endpoint'] && values['api-key']) {
+  if (values['seam-endpoint'] && apiKey) {
     const workspace = await vault.add({
       name: 'Command line',
       endpoint: values['seam-endpoint'],
-      api_key: values['api-key'],
+      api_key: apiKey,
       allow_unprotected_storage: false,
     })
     await services.session.activate(workspace.workspace_id)
@@ -120,6 +150,16 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => shutdown('SIGINT'))
   process.once('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  let text = ''
+  for await (const chunk of process.stdin) {
+    text += String(chunk)
+    if (text.includes('\n')) break
+  }
+  process.stdin.pause()
+  return text.split('\n')[0]!.trim()
 }
 
 function count(value: string | undefined, flag: string): number | undefined {

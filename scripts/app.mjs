@@ -2,7 +2,7 @@
 // it cannot be downloaded, falls back to the browser harness (same services, same UI).
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildIfStale, root, runForeground } from './lib.mjs'
+import { buildIfStale, HARNESS_ENTRY, root, runForeground } from './lib.mjs'
 
 /**
  * The installed Electron binary, if any. Read from the package's own files rather than through
@@ -16,8 +16,8 @@ function electronBinary() {
   return existsSync(binary) ? binary : undefined
 }
 
-buildIfStale()
 const electron = electronBinary()
+buildIfStale(electron ? 'app' : 'harness')
 if (electron) {
   runForeground(electron, ['.', ...process.argv.slice(2)])
 } else {
@@ -25,5 +25,5 @@ if (electron) {
     'The Electron binary is not installed here; starting the browser harness instead.\n' +
       'Open the URL below in Chromium or Chrome.',
   )
-  runForeground(process.execPath, ['out/main/harness.js', ...process.argv.slice(2)])
+  runForeground(process.execPath, [HARNESS_ENTRY, ...process.argv.slice(2)])
 }

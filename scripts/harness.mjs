@@ -1,5 +1,5 @@
 // `npm run harness -- [options]`: builds if needed, then starts the browser harness.
-import { buildIfStale, runForeground } from './lib.mjs'
+import { buildIfStale, HARNESS_ENTRY, runForeground } from './lib.mjs'
 
 buildIfStale()
-runForeground(process.execPath, ['out/main/harness.js', ...process.argv.slice(2)])
+runForeground(process.execPath, [HARNESS_ENTRY, ...process.argv.slice(2)])

@@ -18,13 +18,20 @@ function newest(paths) {
   return latest
 }
 
-/** Builds with electron-vite unless the output is newer than every source file. */
-export function buildIfStale() {
-  const output = join(root, 'out/main/harness.js')
+/** The browser harness, built by `npm run build:harness` beside (never inside) the app's `out/`. */
+export const HARNESS_ENTRY = 'out-harness/main/harness.js'
+
+/**
+ * Builds the harness (or, with 'app', the app that Electron runs) unless its output is newer
+ * than every source file.
+ */
+export function buildIfStale(what = 'harness') {
+  const output = join(root, what === 'app' ? 'out/main/index.js' : HARNESS_ENTRY)
   const sources = ['src', 'harness', 'electron.vite.config.ts', 'package.json']
   if (existsSync(output) && statSync(output).mtimeMs > newest(sources)) return
   console.error('Building Keyholder…')
-  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
+  const script = what === 'app' ? 'build' : 'build:harness'
+  const result = spawnSync('npm', ['run', script], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 

@@ -4,16 +4,18 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { chromiumArgs, chromiumPath } from '../chromium.mjs'
-import { root } from '../lib.mjs'
+import { HARNESS_ENTRY, root } from '../lib.mjs'
 
 /** The sandbox's demo people (three systems), whom the replay section edits. */
 export const DEMO_USERS = 200
 
 /** Runs the built harness with `args` until `pattern` appears on its stdout. */
-function spawnHarness(args, pattern) {
-  const child = spawn(process.execPath, ['out/main/harness.js', '--port', '0', ...args], {
+function spawnHarness(args, pattern, apiKey) {
+  const child = spawn(process.execPath, [HARNESS_ENTRY, '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A key travels in the environment, never in argv (where ps shows it to everyone).
+    env: { ...process.env, ...(apiKey && { KEYHOLDER_API_KEY: apiKey }) },
   })
   let stdout = ''
   let stderr = ''
@@ -72,8 +74,9 @@ export function cpuMs(pid) {
 /** The app (harness) pointed at a sandbox server; resolves once its URL line is out. */
 export async function startHarness(sandbox) {
   const { match, stop } = await spawnHarness(
-    ['--seam-endpoint', sandbox.endpoint, '--api-key', sandbox.apiKey],
+    ['--seam-endpoint', sandbox.endpoint],
     /^Keyholder harness: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)$/m,
+    sandbox.apiKey,
   )
   return { url: match[1], endpoint: sandbox.endpoint, apiKey: sandbox.apiKey, stop, sandbox }
 }

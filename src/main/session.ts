@@ -13,12 +13,18 @@ export interface SessionOptions {
   events: EventBus
   runtime: AppInfo['runtime']
   version: string
-  /** Starts the embedded sandbox; called lazily, at most once. */
+  /** Starts the embedded sandbox; called only while the sandbox is the active workspace. */
   startSandbox: () => Promise<Sandbox>
   /** "The network may be back" from the system (Electron: resume from sleep); none in the harness. */
   signals?: ConnectivitySignals[]
   /** Per-request timeout of the Seam client; the client's default unless set. */
   requestTimeoutMs?: number
+  /**
+   * `while-chosen` (the app and the harness): the sandbox stops as soon as another workspace
+   * is chosen, so nothing listens for practice data then. `process`: it runs until disposed,
+   * for tests that hand the services a sandbox they also use as a "real" server.
+   */
+  sandboxLifetime?: 'while-chosen' | 'process'
 }
 
 /**
@@ -83,6 +89,9 @@ export class Session {
   async activate(workspace_id: string): Promise<AppInfo> {
     this.#options.vault.setActive(workspace_id)
     this.#client = undefined
+    // Nothing listens for practice data once the person has left the sandbox.
+    if (workspace_id !== SANDBOX_WORKSPACE_ID && this.#options.sandboxLifetime === 'while-chosen')
+      await this.#stopSandbox()
     const info = await this.info()
     this.#options.events.emit('workspace.changed', info)
     void this.connectivity.check()
@@ -108,7 +117,13 @@ export class Session {
 
   async dispose(): Promise<void> {
     this.connectivity.stop()
-    const sandbox = await this.#sandbox?.catch(() => undefined)
+    await this.#stopSandbox()
+  }
+
+  async #stopSandbox(): Promise<void> {
+    const starting = this.#sandbox
+    this.#sandbox = undefined
+    const sandbox = await starting?.catch(() => undefined)
     await sandbox?.stop()
   }
 

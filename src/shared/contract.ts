@@ -12,6 +12,8 @@ import {
   type AcsUser,
   type SeamEvent,
 } from './domain'
+import { appEventContract, appInvokeContract } from './app-contract'
+import { endpointProblem } from './endpoint'
 import type { Result } from './errors'
 import type { EventNameList } from './ipc-names'
 import { e164, emailAddressSchema, fullNameSchema, userIdentityIdSchema } from './user-fields'
@@ -38,8 +40,10 @@ const isoDate = z.string().datetime({ offset: true })
 const endpoint = z
   .string()
   .trim()
-  .url()
-  .refine((u) => /^https?:\/\//.test(u), 'The endpoint must start with http:// or https://')
+  .superRefine((url, ctx) => {
+    const problem = endpointProblem(url)
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem })
+  })
 
 export const accessScheduleSchema = z
   .object({ starts_at: isoDate, ends_at: isoDate })
@@ -200,7 +204,14 @@ export const invokeContract = {
   'workspaces.remove': { request: z.object({ workspace_id: id }).strict(), response: ok },
   /** Replaces a saved workspace's key, e.g. after Seam refused the old one. */
   'workspaces.set_key': {
-    request: z.object({ workspace_id: id, api_key: z.string().trim().min(1).max(500) }).strict(),
+    request: z
+      .object({
+        workspace_id: id,
+        api_key: z.string().trim().min(1).max(500),
+        /** As for `workspaces.add`: without it, an unprotected key is kept for this session only. */
+        allow_unprotected_storage: z.boolean().optional(),
+      })
+      .strict(),
     response: workspaceSummarySchema,
   },
   'workspaces.activate': {
@@ -294,12 +305,14 @@ export const invokeContract = {
     request: z.object({ connected: z.boolean() }).strict(),
     response: z.object({ connected: z.boolean() }),
   },
+  ...appInvokeContract,
 } as const
 
 /** Main → renderer events. */
 export const eventContract = {
   connectivity: connectivityStateSchema,
   'workspace.changed': appInfoSchema,
+  ...appEventContract,
 } as const
 
 export type InvokeChannel = keyof typeof invokeContract

@@ -3,6 +3,12 @@
  * `contract.ts` checks at compile time that these match its tables.
  */
 export const IPC_INVOKE = 'keyholder:invoke'
-export const EVENT_NAMES = ['connectivity', 'workspace.changed'] as const
+export const EVENT_NAMES = [
+  'connectivity',
+  'workspace.changed',
+  'menu.command',
+  'update',
+  'app.notice',
+] as const
 export type EventNameList = (typeof EVENT_NAMES)[number]
 export const ipcEventChannel = (event: EventNameList) => `keyholder:event:${event}`

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startSandbox, type Sandbox } from '../../src/main/sandbox'
-import { closedPort, launchChromium, screenshot, startHarness, type Harness } from './support'
+import {
+  deadEndpoint,
+  launchChromium,
+  portOf,
+  screenshot,
+  startHarness,
+  type Harness,
+} from './support'
 import {
   poll,
   connection,
@@ -124,16 +131,15 @@ describe('the sandbox through the harness', () => {
 
 describe('a workspace whose server is unreachable', () => {
   let harness: Harness
+  let dead: Awaited<ReturnType<typeof deadEndpoint>>
   beforeAll(async () => {
-    const port = await closedPort()
-    harness = await startHarness([
-      '--seam-endpoint',
-      `http://127.0.0.1:${port}`,
-      '--api-key',
-      'seam_test_key',
-    ])
+    dead = await deadEndpoint()
+    harness = await startHarness(['--seam-endpoint', dead.endpoint], { apiKey: 'seam_test_key' })
   })
-  afterAll(() => harness?.stop())
+  afterAll(async () => {
+    await harness?.stop()
+    await dead?.close()
+  })
 
   test('says Seam cannot be reached, and that nothing is saved yet', async () => {
     const page = await pastWelcome(harness)
@@ -160,12 +166,9 @@ describe('a workspace whose key is refused', () => {
   let harness: Harness
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, users: 10 })
-    harness = await startHarness([
-      '--seam-endpoint',
-      sandbox.endpoint,
-      '--api-key',
-      'seam_wrong_key',
-    ])
+    harness = await startHarness(['--seam-endpoint', sandbox.endpoint], {
+      apiKey: 'seam_wrong_key',
+    })
   })
   afterAll(async () => {
     await harness?.stop()
@@ -194,7 +197,7 @@ describe('first run on a computer where a real workspace is already configured',
   let harness: Harness
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, users: 10 })
-    harness = await startHarness(['--seam-endpoint', sandbox.endpoint, '--api-key', sandbox.apiKey])
+    harness = await startHarness(['--seam-endpoint', sandbox.endpoint], { apiKey: sandbox.apiKey })
   })
   afterAll(async () => {
     await harness?.stop()
@@ -221,8 +224,8 @@ describe('first run on a computer where a real workspace is already configured',
 
 describe('a harness started again on the same port', () => {
   test('the page picks up the new printed address, token and all, without losing its place', async () => {
-    const port = String(await closedPort())
-    let harness = await startHarness(['--port', port])
+    let harness = await startHarness()
+    const port = portOf(harness.url)
     const page = await (await newProfile(browser)).newPage()
     try {
       await page.goto(harness.url)

@@ -5,13 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import {
-  closedPort,
-  launchChromium,
-  startHarness,
-  startSandboxServer,
-  type Harness,
-} from './support'
+import { launchChromium, portOf, startHarness, startSandboxServer, type Harness } from './support'
 import {
   details,
   dialog,
@@ -32,12 +26,13 @@ let harness: Harness
 let page: Page
 let sandbox: Awaited<ReturnType<typeof startSandboxServer>>
 const key = `seam_sandbox_${randomBytes(16).toString('hex')}`
-let port: number
+let port: string
 
 beforeAll(async () => {
-  port = await closedPort()
-  sandbox = await startSandboxServer(['--port', String(port), '--sandbox-key', key])
-  harness = await startHarness(['--seam-endpoint', sandbox.endpoint, '--api-key', key])
+  // Port 0: the real port is read from the address it prints, and reused for its restart.
+  sandbox = await startSandboxServer(['--sandbox-key', key])
+  port = portOf(sandbox.endpoint)
+  harness = await startHarness(['--seam-endpoint', sandbox.endpoint], { apiKey: key })
   browser = await launchChromium()
   context = await newProfile(browser)
   // Not a first run: this computer already works in the workspace the harness was given.

@@ -10,7 +10,7 @@ import type { AcsUser } from '../../src/shared/domain'
 import { failureText } from '../../src/renderer/lib/outbox-text'
 import { update } from '../../src/renderer/lib/sync/operations/update'
 import type { EntryOf } from '../../src/renderer/lib/sync/operations/types'
-import { testUser } from '../../src/renderer/lib/test-user'
+import { testUser } from '../fixtures/test-user'
 import { startFaultProxy, type Fault, type FaultProxy } from '../fault/proxy'
 import {
   openClient,

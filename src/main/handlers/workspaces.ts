@@ -37,8 +37,8 @@ export function workspaceHandlers(session: Session, vault: Vault): Partial<Handl
       await session.refreshActive(previous)
       return { ok: true }
     },
-    'workspaces.set_key': async ({ workspace_id, api_key }) => {
-      const summary = await vault.setKey(workspace_id, api_key)
+    'workspaces.set_key': async ({ workspace_id, api_key, allow_unprotected_storage }) => {
+      const summary = await vault.setKey(workspace_id, api_key, allow_unprotected_storage)
       // The new key takes effect at once: the session builds a fresh client and re-checks.
       if (session.activeWorkspace().workspace_id === workspace_id)
         await session.activate(workspace_id)

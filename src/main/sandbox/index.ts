@@ -1,20 +1,22 @@
 /**
- * The embedded sandbox: Seam's own fake server (`@seamapi/fake-seam-connect`) on 127.0.0.1,
- * seeded with practice data, behind our thin layer that makes it answer like the real API
+ * The embedded sandbox: Seam's own fake server (`@seamapi/fake-seam-connect`), seeded with
+ * practice data, behind our thin layer on 127.0.0.1 that makes it answer like the real API
  * where Keyholder depends on it (see server.ts and routes.ts). It is what the app talks to when
  * no Seam workspace is configured, and what the tests and benchmarks run against.
+ *
+ * Sealed: the fake itself has no TCP port. It listens on a socket file in a folder only this
+ * user can open (a named pipe on Windows), and only the layer talks to it, after checking the
+ * sandbox key. The fake and faker are large: they are imported when the sandbox is chosen, not
+ * when the app starts.
  */
-import { createFake, type Database } from '@seamapi/fake-seam-connect'
+import type { Database } from '@seamapi/fake-seam-connect'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import type { AddressInfo } from 'node:net'
-import {
-  DEMO_SYSTEMS,
-  demoUsers,
-  LOAD_TEST_SYSTEM,
-  type DemoSystem,
-  type DemoUser,
-} from './demo-data'
-import { placeIssues, type PlacedUser } from './demo-issues'
+import { join } from 'node:path'
+import type { DemoSystem, DemoUser } from './demo-data'
+import type { PlacedUser } from './demo-issues'
 import { startLayer } from './server'
 import { SandboxWorld, type FakeDb, type FakeUser } from './world'
 
@@ -42,11 +44,19 @@ export interface Sandbox {
   readonly connected: boolean
   /** Simulated connection loss: while false, every connection to the sandbox is cut. */
   setConnected(connected: boolean): void
+  /** Where the fake behind the layer listens: a socket path, never a TCP port. */
+  fakeAddress(): string | AddressInfo | null
   stop(): Promise<void>
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { port = 0, users = 200, loadTestUsers = 0, seed = 1 } = options
+  const [{ createFake }, { DEMO_SYSTEMS, demoUsers, LOAD_TEST_SYSTEM }, { placeIssues }] =
+    await Promise.all([
+      import('@seamapi/fake-seam-connect'),
+      import('./demo-data'),
+      import('./demo-issues'),
+    ])
   const fake = await createFake()
   const db = fake.database as FakeDb
   // The real API's ids are UUIDs (and the official schemas insist); the fake counts by default.
@@ -68,11 +78,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = Date.now()
   const systems = [...DEMO_SYSTEMS, ...(loadTestUsers > 0 ? [LOAD_TEST_SYSTEM] : [])]
   const ids = new Map(systems.map((s) => [s.key, addSystem(db, world, s, now)]))
+  const allSystems = [...DEMO_SYSTEMS, LOAD_TEST_SYSTEM]
   const people = [
     ...demoUsers({ count: users, seed, now }),
     ...demoUsers({ count: loadTestUsers, seed: seed + 1, now, onlySystem: LOAD_TEST_SYSTEM }),
   ]
-  const placed = addUsers(db, world, people, ids)
+  const placed = addUsers(db, world, people, ids, allSystems)
   const demo = placed.filter((p) => p.system !== LOAD_TEST_SYSTEM.key)
   for (const [acs_user_id, issues] of placeIssues(demo, (key) => ids.get(key)?.groups ?? [], now)) {
     world.issues.set(acs_user_id, issues)
@@ -80,11 +91,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   db.setState({ _getNextId: () => randomUUID() })
 
-  const fakeServer = await fake.startServer({ port: 0 })
-  const fakePort = (fakeServer.server.address() as AddressInfo).port
+  // The fake passes `port` straight to `server.listen`, which takes a socket path as well: it
+  // never gets a TCP port (it would bind every interface, as it names no host).
+  const socketDir = await mkdtemp(join(tmpdir(), 'keyholder-sandbox-'))
+  const fakeSocket =
+    process.platform === 'win32'
+      ? `\\\\.\\pipe\\keyholder-sandbox-${randomBytes(16).toString('hex')}`
+      : join(socketDir, 'fake.sock')
+  const fakeServer = await fake.startServer({
+    port: fakeSocket as unknown as number,
+    baseUrl: 'http://localhost',
+  })
   const layer = await startLayer({
     world,
-    fakeUrl: `http://127.0.0.1:${fakePort}`,
+    fakeSocket,
     port,
     ...(options.latencyMs && { latencyMs: options.latencyMs }),
   })
@@ -97,10 +117,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return layer.connected
     },
     setConnected: (connected) => layer.setConnected(connected),
+    fakeAddress: () => fakeServer.server.address(),
     stop: async () => {
       await layer.close()
       fakeServer.server.closeAllConnections?.()
       await new Promise<void>((resolve) => fakeServer.server.close(() => resolve()))
+      await rm(socketDir, { recursive: true, force: true })
     },
   }
 }
@@ -168,9 +190,9 @@ function addUsers(
   world: SandboxWorld,
   people: DemoUser[],
   ids: Map<string, SystemIds>,
+  systems: DemoSystem[],
 ): PlacedUser[] {
-  const systemOf = (person: DemoUser) =>
-    [...DEMO_SYSTEMS, LOAD_TEST_SYSTEM].find((s) => s.key === person.system)!
+  const systemOf = (person: DemoUser) => systems.find((s) => s.key === person.system)!
   const added: FakeUser[] = []
   const memberships = new Map<string, string[]>()
   const grants = new Map<string, string[]>()

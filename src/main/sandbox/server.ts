@@ -1,8 +1,12 @@
 /**
  * The sandbox's front door on 127.0.0.1: answers the routes in `routes.ts` itself, adds what the
  * real API does around create and delete (the full user, `acs_user.*` events), and passes every
- * other request untouched to Seam's fake. It can also play dead ("simulate connection loss"):
- * every connection is then cut at once, exactly as a lost network looks to the app.
+ * other request to Seam's fake. It can also play dead ("simulate connection loss"): every
+ * connection is then cut at once, exactly as a lost network looks to the app.
+ *
+ * Every request, whatever its path (the fake's own `/_fake/*` database routes included), needs
+ * the sandbox key before anything else happens, and no answer carries CORS headers: a web page
+ * or another program on this computer can neither read nor rewrite the practice data.
  */
 import {
   createServer,
@@ -26,12 +30,13 @@ const MAX_BODY_BYTES = 5_000_000
 
 export async function startLayer(options: {
   world: SandboxWorld
-  fakeUrl: string
+  /** The socket file (or Windows pipe) the fake listens on. */
+  fakeSocket: string
   port: number
   /** Added before every answer, as a network to a real server would (benchmarks). */
   latencyMs?: number
 }): Promise<Layer> {
-  const { world, fakeUrl } = options
+  const { world, fakeSocket } = options
   const sockets = new Set<Socket>()
   let connected = true
   let baseUrl = ''
@@ -61,18 +66,20 @@ export async function startLayer(options: {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl)
+    // The key first, for every path: nothing is read, forwarded or answered without it.
+    if (!authorised(req)) {
+      req.resume()
+      return sendJson(res, 401, {
+        ok: false,
+        error: { type: 'unauthorized', message: 'Unauthorized' },
+      })
+    }
     const body = await readBody(req)
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     const route = routes[url.pathname]
     const wrapped = url.pathname === '/acs/users/create' || url.pathname === '/acs/users/delete'
     if (!route && !wrapped) return forward(req, res, body)
 
-    if (!authorised(req)) {
-      return sendJson(res, 401, {
-        ok: false,
-        error: { type: 'unauthorized', message: 'Unauthorized' },
-      })
-    }
     const params = readParams(url, body)
     if (route) {
       const context: RouteContext = { world, baseUrl }
@@ -150,42 +157,42 @@ export async function startLayer(options: {
     return world.db.api_keys.some((k) => k.token === token && k.workspace_id === world.workspace_id)
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-    const out = httpRequest(
-      new URL(req.url ?? '/', fakeUrl),
+  /** A request to the fake, on its socket; the page's Origin is not passed on. */
+  function toFake(req: IncomingMessage, body: Buffer, onAnswer: (answer: IncomingMessage) => void) {
+    const { origin: _origin, ...headers } = req.headers
+    return httpRequest(
       {
+        socketPath: fakeSocket,
+        path: req.url ?? '/',
         method: req.method,
-        headers: { ...req.headers, host: new URL(fakeUrl).host, 'content-length': body.length },
+        headers: { ...headers, host: 'localhost', 'content-length': body.length },
       },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      },
+      onAnswer,
     )
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    const out = toFake(req, body, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, withoutCors(answer.headers))
+      answer.pipe(res)
+    })
     out.on('error', () => req.socket.destroy())
     out.end(body)
   }
 
   function forwardBuffered(req: IncomingMessage, body: Buffer): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const out = httpRequest(
-        new URL(req.url ?? '/', fakeUrl),
-        {
-          method: req.method,
-          headers: { ...req.headers, host: new URL(fakeUrl).host, 'content-length': body.length },
-        },
-        (answer) => {
-          void readBody(answer).then(
-            (data) =>
-              resolve({
-                status: answer.statusCode ?? 502,
-                headers: answer.headers,
-                body: data.toString('utf8'),
-              }),
-            reject,
-          )
-        },
-      )
+      const out = toFake(req, body, (answer) => {
+        void readBody(answer).then(
+          (data) =>
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: withoutCors(answer.headers),
+              body: data.toString('utf8'),
+            }),
+          reject,
+        )
+      })
       out.on('error', reject)
       out.end(body)
     })
@@ -212,6 +219,13 @@ interface Answer {
   status: number
   headers: IncomingMessage['headers']
   body: string
+}
+
+/** The fake answers every Origin with CORS headers; the sandbox is no web service. */
+function withoutCors(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !name.startsWith('access-control-')),
+  )
 }
 
 function send(res: ServerResponse, answer: Answer): void {

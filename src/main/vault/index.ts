@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import type { StorageStatus, WorkspaceSummary } from '../../shared/contract'
 import { SANDBOX_WORKSPACE_ID } from '../../shared/domain'
+import { endpointProblem } from '../../shared/endpoint'
 import { KeyholderFailure } from '../../shared/errors'
 import { DEFAULT_ENDPOINT, type SeamCredentials } from '../seam'
 
@@ -56,6 +57,11 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
   const sessionOnly = new Map<string, { summary: WorkspaceSummary; apiKey: string }>()
   /** A session-only workspace cannot be active after a restart, so it is not remembered. */
   let activeSessionOnly: string | undefined
+  /**
+   * New keys of saved workspaces that the person chose not to store unprotected: the workspace
+   * stays saved (name, endpoint), its key lives only as long as this process.
+   */
+  const sessionKeys = new Map<string, string>()
 
   const stored = (): StoredWorkspace[] => {
     const value = store.get('workspaces')
@@ -66,7 +72,7 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
     name: w.name,
     endpoint: w.endpoint,
     is_sandbox: false,
-    persisted: true,
+    persisted: !sessionKeys.has(w.workspace_id),
   })
   const find = (workspace_id: string): WorkspaceSummary | undefined =>
     workspace_id === SANDBOX_WORKSPACE_ID
@@ -141,8 +147,16 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
       return summaryOf(workspace)
     },
 
-    /** Replaces the key of a saved workspace (e.g. after Seam refused the old one). */
-    async setKey(workspace_id: string, api_key: string): Promise<WorkspaceSummary> {
+    /**
+     * Replaces the key of a saved workspace (e.g. after Seam refused the old one). The same
+     * consent rule as {@link add}: without the OS keychain, the key is written only when the
+     * person accepted that; otherwise it is kept for this session and the old one is dropped.
+     */
+    async setKey(
+      workspace_id: string,
+      api_key: string,
+      allow_unprotected_storage = false,
+    ): Promise<WorkspaceSummary> {
       const session = sessionOnly.get(workspace_id)
       if (session) {
         session.apiKey = api_key
@@ -151,7 +165,19 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
       const all = stored()
       const target = all.find((w) => w.workspace_id === workspace_id)
       if (!target) throw notFound()
-      target.encrypted_key = await cipher.encrypt(api_key)
+      const status = await cipher.status()
+      let encrypted: string | undefined
+      if (status.protected || allow_unprotected_storage) {
+        encrypted = await cipher.encrypt(api_key).catch(() => undefined)
+      }
+      if (encrypted === undefined) {
+        sessionKeys.set(workspace_id, api_key)
+        // The refused key is not kept either; the next start asks for a key.
+        target.encrypted_key = ''
+      } else {
+        sessionKeys.delete(workspace_id)
+        target.encrypted_key = encrypted
+      }
       store.set('workspaces', all)
       return summaryOf(target)
     },
@@ -172,6 +198,7 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
 
     remove(workspace_id: string): void {
       sessionOnly.delete(workspace_id)
+      sessionKeys.delete(workspace_id)
       store.set(
         'workspaces',
         stored().filter((w) => w.workspace_id !== workspace_id),
@@ -186,7 +213,10 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
       if (session) return { endpoint: session.summary.endpoint, apiKey: session.apiKey }
       const target = stored().find((w) => w.workspace_id === workspace_id)
       if (!target) throw notFound()
+      const sessionKey = sessionKeys.get(workspace_id)
+      if (sessionKey !== undefined) return { endpoint: target.endpoint, apiKey: sessionKey }
       try {
+        if (!target.encrypted_key) throw new Error('no key was saved')
         return { endpoint: target.endpoint, apiKey: await cipher.decrypt(target.encrypted_key) }
       } catch {
         throw new KeyholderFailure({
@@ -199,7 +229,10 @@ export function createVault({ cipher, store }: { cipher: Cipher; store: VaultSto
   }
 }
 
+/** Checked here as well as in the contract: the vault is the last stop before a key is sent. */
 function normaliseEndpoint(endpoint: string): string {
+  const problem = endpointProblem(endpoint)
+  if (problem) throw new KeyholderFailure({ kind: 'local', message: problem })
   return endpoint.trim().replace(/\/+$/, '')
 }
 

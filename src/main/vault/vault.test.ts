@@ -120,7 +120,8 @@ test('no IPC answer ever carries the key', async () => {
     vault,
     runtime: 'harness',
     version: 'test',
-    startSandbox: () => Promise.resolve(sandbox),
+    // Its own embedded sandbox, stopped when the workspace below becomes active.
+    startSandbox: () => startSandbox({ users: 1 }),
   })
   try {
     const answers: unknown[] = []
@@ -148,4 +149,71 @@ test('no IPC answer ever carries the key', async () => {
     await services.dispose()
     await sandbox.stop()
   }
+})
+
+describe('keys and endpoints', () => {
+  test('a new key follows the same consent rule as a new workspace', async () => {
+    const store = new MemoryStore()
+    const safeStorage = keychainStandIn('basic_text')
+    const vault = createVault({ cipher: electronCipher(safeStorage, 'linux'), store })
+    const saved = await vault.add({ name: 'HQ', api_key: KEY, allow_unprotected_storage: true })
+    const calls = safeStorage.calls
+    const NEW_KEY = 'seam_live_new_key_0000000000'
+
+    const unconsented = await vault.setKey(saved.workspace_id, NEW_KEY)
+    expect(safeStorage.calls).toBe(calls)
+    expect(unconsented.persisted).toBe(false)
+    expect(vault.list().find((w) => w.workspace_id === saved.workspace_id)?.persisted).toBe(false)
+    expect((await vault.getCredentials(saved.workspace_id)).apiKey).toBe(NEW_KEY)
+    // Written nowhere; after a restart the workspace is still there and asks for its key.
+    const after = createVault({ cipher: electronCipher(safeStorage, 'linux'), store })
+    expect(after.list().map((w) => w.name)).toContain('HQ')
+    await expect(after.getCredentials(saved.workspace_id)).rejects.toMatchObject({
+      error: { message: expect.stringMatching(/Enter the key again/) as unknown },
+    })
+
+    const consented = await vault.setKey(saved.workspace_id, NEW_KEY, true)
+    expect(consented.persisted).toBe(true)
+    expect(safeStorage.calls).toBe(calls + 1)
+    const restarted = createVault({ cipher: electronCipher(safeStorage, 'linux'), store })
+    expect((await restarted.getCredentials(saved.workspace_id)).apiKey).toBe(NEW_KEY)
+  })
+
+  test('the set_key channel passes the consent on', async () => {
+    const store = new MemoryStore()
+    const safeStorage = keychainStandIn('basic_text')
+    const vault = createVault({ cipher: electronCipher(safeStorage, 'linux'), store })
+    const saved = await vault.add({ name: 'HQ', api_key: KEY, allow_unprotected_storage: true })
+    const services = createServices({
+      vault,
+      runtime: 'harness',
+      version: 'test',
+      startSandbox: () => startSandbox({ users: 1 }),
+    })
+    try {
+      const answer = await services.dispatch('workspaces.set_key', {
+        workspace_id: saved.workspace_id,
+        api_key: 'seam_live_other',
+      })
+      expect(answer).toMatchObject({ ok: true, value: { persisted: false } })
+    } finally {
+      await services.dispose()
+    }
+  })
+
+  test('an endpoint that would send the key in clear text is refused by the vault too', async () => {
+    const vault = createVault({
+      cipher: electronCipher(keychainStandIn()),
+      store: new MemoryStore(),
+    })
+    await expect(
+      vault.add({ name: 'HQ', api_key: KEY, endpoint: 'http://seam.example.test' }),
+    ).rejects.toMatchObject({
+      error: { kind: 'local', message: expect.stringMatching(/https/) as unknown },
+    })
+    await expect(
+      vault.add({ name: 'HQ', api_key: KEY, endpoint: 'https://u:p@seam.example.test' }),
+    ).rejects.toBeTruthy()
+    expect(vault.list()).toHaveLength(1)
+  })
 })

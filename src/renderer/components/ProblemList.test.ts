@@ -7,7 +7,7 @@ import { page } from 'vitest/browser'
 import { flushSync, mount, unmount } from 'svelte'
 import type { AcsUser } from '../../shared/domain'
 import ProblemList from './ProblemList.svelte'
-import { testUser } from '../lib/test-user'
+import { testUser } from '../../../tests/fixtures/test-user'
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
 const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString()

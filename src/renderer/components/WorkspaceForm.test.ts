@@ -301,4 +301,34 @@ describe('WorkspaceForm', () => {
     // Hidden again, so a later key is not shown by surprise.
     await expect.element(keyInput()).toHaveAttribute('type', 'password')
   })
+
+  test('replace-key without a keychain asks the same consent as adding', async () => {
+    const bridge = fakeBridge(accepts())
+    const { onsaved } = render({
+      mode: 'replace-key',
+      workspace: HEAD_OFFICE,
+      storage: UNPROTECTED,
+    })
+    await keyInput().fill(KEY)
+    await page.getByRole('checkbox', { name: 'Save the key on this computer anyway' }).click()
+    await page.getByRole('button', { name: 'Check and replace key' }).click()
+    await vi.waitFor(() => expect(onsaved).toHaveBeenCalledTimes(1))
+    expect(bridge.calls[1]).toEqual({
+      channel: 'workspaces.set_key',
+      request: { workspace_id: 'ws_head_office', api_key: KEY, allow_unprotected_storage: true },
+    })
+  })
+
+  test('an endpoint that would send the key unencrypted is refused next to its field', async () => {
+    const bridge = fakeBridge(accepts())
+    render({})
+    await nameInput().fill('Lab')
+    await keyInput().fill(KEY)
+    await page.getByText('Advanced').click()
+    const endpoint = page.getByLabelText(/^Endpoint/)
+    await endpoint.fill('http://seam.example.test')
+    await save().click()
+    await expect.element(endpoint).toHaveAccessibleDescription(/unencrypted/)
+    expect(bridge.calls).toEqual([])
+  })
 })

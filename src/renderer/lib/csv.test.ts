@@ -13,7 +13,7 @@ import {
 import type { OutboxEntry } from './sync/outbox-types'
 import type { ViewUser } from './sync/overlay'
 import { isoToLocal, localToIso } from './validation'
-import { testUser } from './test-user'
+import { testUser } from '../../../tests/fixtures/test-user'
 
 const NOW = Date.parse('2026-01-15T12:00:00Z')
 const LOBBY = { acs_access_group_id: '6f1c0e8a-lobby', name: 'Lobby' }
