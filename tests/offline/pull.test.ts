@@ -172,3 +172,35 @@ test('at start, a listing older than a few minutes is renewed: a rename elsewher
   await later.stop()
   expect(await nameNow()).toBe('Renamed Elsewhere')
 })
+
+test('a person Seam sends in a shape Keyholder refuses is kept as last seen and named', async () => {
+  const client = openClient(rig.api)
+  await pullSystems(client.db, rig.api)
+  await pullUsers(client.db, rig.api, systemId, { pageSize: 100 })
+  const [victim] = await cachedIds(client)
+  const before = await client.db.acs_users.get(victim!)
+
+  // Seam (here its fake, edited behind the API) starts sending a 5,000-character name.
+  const db = rig.sandbox.world.db
+  const original = db.acs_users
+  db.setState({
+    acs_users: original.map((u) =>
+      u.acs_user_id === victim ? { ...u, full_name: 'x'.repeat(5000) } : u,
+    ),
+  })
+  try {
+    await pullUsers(client.db, rig.api, systemId, { pageSize: 100 })
+  } finally {
+    db.setState({ acs_users: original })
+  }
+  // The rest of the listing is written; that one person stays as last seen, not "gone".
+  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await client.db.acs_users.get(victim!)).toEqual(before)
+  const state = await client.db.sync_state.get(systemId)
+  expect(state?.refused).toEqual([
+    expect.objectContaining({ acs_user_id: victim, field: 'full_name' }),
+  ])
+  // The next good listing clears it.
+  await pullUsers(client.db, rig.api, systemId, { pageSize: 100 })
+  expect((await client.db.sync_state.get(systemId))?.refused).toEqual([])
+})

@@ -3,6 +3,7 @@
  * released schema is never edited, because every installed copy already has it on disk.
  */
 import { Dexie, type EntityTable } from 'dexie'
+import type { RefusedRecord } from '../../../shared/contract'
 import type { AcsAccessGroup, AcsEntrance, AcsSystem, AcsUser } from '../../../shared/domain'
 import type { OutboxEntry } from '../sync/outbox-types'
 import { UserCache } from './user-cache'
@@ -37,6 +38,11 @@ export interface SyncState {
   /** Newest event time already looked at (for the cheap change check). */
   events_seen_until: string | null
   user_count: number
+  /**
+   * People the last complete listing sent that Keyholder could not accept (a wrong type, an
+   * oversized value): kept as last seen, and named in the sidebar. Absent before it was kept.
+   */
+  refused?: RefusedRecord[]
 }
 
 /** When a person's groups and doors were last read from Seam (their detail panel, online). */

@@ -1,8 +1,11 @@
-import type { UserPage } from '../../../shared/contract'
+import type { RefusedRecord, UserPage } from '../../../shared/contract'
 import { KeyholderFailure, unwrap } from '../../../shared/errors'
 import type { KeyholderDb, SyncState } from '../db/schema'
 import { userTables } from '../db/user-cache'
 import type { Api } from './api'
+
+/** The refused records kept to show (the count is what matters past that). */
+const MAX_REFUSED_KEPT = 50
 
 export interface SyncProgress {
   acs_system_id: string
@@ -30,6 +33,7 @@ export function emptySyncState(acs_system_id: string): SyncState {
     last_error: null,
     events_seen_until: null,
     user_count: 0,
+    refused: [],
   }
 }
 
@@ -64,6 +68,8 @@ export async function pullUsers(
 
   const progress: SyncProgress = { acs_system_id, pages: 0, users: 0, total: null, done: false }
   const seen = new Set<string>()
+  /** People Seam sent that main could not accept (a wrong type, an oversized value). */
+  const refused: RefusedRecord[] = []
   const fetchPage = async (page_cursor: string | null): Promise<FetchedPage> => {
     const fetchedAt = db.users.mark()
     const page = unwrap(
@@ -88,6 +94,11 @@ export async function pullUsers(
       await writing
       writing = write.then(() => {
         for (const user of page.acs_users) seen.add(user.acs_user_id)
+        // A person refused stays as last cached (never "gone"): Seam still has them.
+        for (const r of page.refused ?? []) {
+          if (r.acs_user_id) seen.add(r.acs_user_id)
+          if (refused.length < MAX_REFUSED_KEPT) refused.push(r)
+        }
         progress.pages += 1
         progress.users += page.acs_users.length
         onProgress?.({ ...progress })
@@ -104,6 +115,7 @@ export async function pullUsers(
         last_attempt_at: startedAt,
         last_error: null,
         user_count,
+        refused,
         events_seen_until: eventsSeenUntil ?? state.events_seen_until ?? startedAt,
       })
     })
