@@ -3,13 +3,18 @@ import type { OperationSpec } from './types'
 import { requestKey, done } from './types'
 import { person } from './words'
 
-/** Seam reports the door system still moving this person's suspension to `wanted`. */
-function beingSuspended(user: AcsUser, wanted: boolean): boolean {
-  return (user.pending_mutations ?? []).some(
-    (m) =>
-      m.mutation_code === 'updating_suspension_state' &&
-      (m as { to?: { is_suspended?: boolean } }).to?.is_suspended === wanted,
-  )
+/**
+ * Where this person's suspension is going: the value Seam reports the door system still moving
+ * it to (the latest such change), else what Seam has now. An unsuspend must not be taken as
+ * done while our earlier suspend is still on its way to the doors.
+ */
+export function suspendedAfterPending(user: AcsUser): boolean {
+  let after = Boolean(user.is_suspended)
+  for (const m of user.pending_mutations ?? []) {
+    const to = (m as { to?: { is_suspended?: unknown } }).to?.is_suspended
+    if (m.mutation_code === 'updating_suspension_state' && typeof to === 'boolean') after = to
+  }
+  return after
 }
 
 function suspension<O extends 'suspend' | 'unsuspend'>(op: O): OperationSpec<O> {
@@ -26,7 +31,7 @@ function suspension<O extends 'suspend' | 'unsuspend'>(op: O): OperationSpec<O> 
       const read = await ctx.current(entry, Boolean(entry.sent_before))
       if (!read.ok) return { kind: 'error', error: read.error }
       const current = read.value
-      const theirs = Boolean(current.is_suspended)
+      const theirs = suspendedAfterPending(current)
       const base = Boolean(entry.base.is_suspended)
       // Never sent, and Seam no longer has what the person saw: someone else suspended or
       // unsuspended them meanwhile. Their reason may differ; the person decides.
@@ -37,9 +42,7 @@ function suspension<O extends 'suspend' | 'unsuspend'>(op: O): OperationSpec<O> 
           current,
         }
       }
-      if (theirs === wanted || beingSuspended(current, wanted)) {
-        return { kind: 'done', user: current }
-      }
+      if (theirs === wanted) return { kind: 'done', user: current }
       return { kind: 'send', params: entry.params, current }
     },
     async send(api, entry) {
