@@ -268,10 +268,13 @@ describe('summary', () => {
       const behind = entry({ op, params: none }, { status: 'queued' })
       expect(blockedBy(behind, [failed, behind])).toBeUndefined()
     }
-    // …but not ahead of an edit still waiting its turn.
+    // …past an edit waiting behind the failed one too, and only the first of them.
     const waiting = entry({ op: 'update', params: { full_name: 'Y' } }, { status: 'queued' })
     const suspend = entry({ op: 'suspend', params: none }, { status: 'queued' })
-    expect(blockedBy(suspend, [failed, waiting, suspend])).toBe(failed)
+    const revoke = entry({ op: 'revoke_access_to_all_entrances', params: none })
+    expect(blockedBy(waiting, [failed, waiting, suspend, revoke])).toBe(failed)
+    expect(blockedBy(suspend, [failed, waiting, suspend, revoke])).toBeUndefined()
+    expect(blockedBy(revoke, [failed, waiting, suspend, revoke])).toBe(failed)
   })
 })
 

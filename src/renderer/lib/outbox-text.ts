@@ -65,8 +65,11 @@ export function blockedBy(entry: OutboxEntry, entries: OutboxEntry[]): OutboxEnt
   )
   const blocker = earlier.find(isWaitingOnPerson)
   if (!blocker) return undefined
+  // The first suspend, revoke or delete behind it goes ahead (see the replayer's #nextOf).
   const goesAhead =
-    GOES_AHEAD.has(entry.op) && !isTempId(entry.target_id) && earlier.every(isWaitingOnPerson)
+    GOES_AHEAD.has(entry.op) &&
+    !isTempId(entry.target_id) &&
+    !earlier.some((e) => GOES_AHEAD.has(e.op) && !isWaitingOnPerson(e))
   return goesAhead ? undefined : blocker
 }
 

@@ -441,6 +441,8 @@ export async function runHistory(
               // A suspend, revoke or delete must not wait behind an edit the person has to fix
               // (behind a person deleted elsewhere, nothing is held back).
               if (deletedElsewhere(heads.get(e.target_id)!)) continue
+              // Nor behind the create of a person added offline: nothing of theirs can go first.
+              if (e.target_id.startsWith('tmp_')) continue
               if (
                 e.op === 'suspend' ||
                 e.op === 'revoke_access_to_all_entrances' ||

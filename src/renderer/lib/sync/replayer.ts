@@ -317,10 +317,10 @@ export class Replayer {
   }
 
   /**
-   * The entry of one person's queue that goes next: the oldest, or, while every older one
-   * waits for the person, the first suspend, revoke or delete behind them (those take access
-   * away and must not wait for a typo to be fixed). A person created offline has nothing to
-   * send before their create.
+   * The entry of one person's queue that goes next: the oldest, or, while the oldest waits for
+   * the person, the first suspend, revoke or delete of theirs (those take access away and must
+   * not wait for a typo to be fixed; they depend on no earlier edit). A person created offline
+   * has nothing to send before their create.
    */
   #nextOf(queue: OutboxEntry[]): OutboxEntry | undefined {
     const [head] = queue
@@ -328,11 +328,10 @@ export class Replayer {
     if (isTempId(head.target_id) && head.op !== 'create') return undefined
     if (!isWaitingOnPerson(head)) return head
     if (isTempId(head.target_id)) return undefined
-    for (const entry of queue) {
-      if (isWaitingOnPerson(entry)) continue
-      return GOES_AHEAD.has(entry.op) ? entry : undefined
-    }
-    return undefined
+    // Not past one of ours on its way: its outcome may still change what this one finds.
+    const ahead = queue.find((e) => GOES_AHEAD.has(e.op) && !isWaitingOnPerson(e))
+    if (!ahead || queue.some((e) => e.id < ahead.id && e.status === 'sending')) return undefined
+    return ahead
   }
 
   /**
