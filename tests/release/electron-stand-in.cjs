@@ -196,6 +196,13 @@ const dialog = {
 const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] }
 const shell = { openPath: () => Promise.resolve('') }
 const webContents = { getAllWebContents: () => [] }
+/** Resume from sleep: main probes connectivity at once (see power-signals.ts). */
+const powerMonitor = {
+  on(event) {
+    ;(record.powerEvents ??= []).push(event)
+  },
+  off() {},
+}
 
 exports.app = app
 exports.BrowserWindow = BrowserWindow
@@ -210,5 +217,6 @@ exports.dialog = dialog
 exports.screen = screen
 exports.shell = shell
 exports.webContents = webContents
+exports.powerMonitor = powerMonitor
 exports.WebContents = WebContents
 globalThis.__electronStandIn = record

@@ -98,6 +98,7 @@ const files = (dir) => {
 
 const result = {
   singleInstanceLockRequests: record.singleInstanceLockRequests,
+  powerEvents: record.powerEvents,
   secondInstanceListeners: app.listenerCount('second-instance'),
   privilegedSchemes: record.privilegedSchemes,
   webPreferences: window.options.webPreferences,

@@ -118,6 +118,7 @@ describe('app.asar, from the installer file rules', () => {
 
 interface Wiring {
   singleInstanceLockRequests: number
+  powerEvents: string[]
   secondInstanceListeners: number
   webPreferences: Record<string, unknown>
   windowOptions: Record<string, unknown>
@@ -198,6 +199,10 @@ describe('main, loaded with a stand-in for electron', () => {
     expect(first.secondInstanceListeners).toBe(1)
     expect(first.ipc.added).toMatchObject({ ok: true })
     if (process.platform !== 'win32') expect(first.vaultFileMode).toBe(0o600)
+  })
+
+  test('waking from sleep makes main look for Seam at once', () => {
+    expect(first.powerEvents).toEqual(['resume'])
   })
 
   test('the sandbox listens on loopback while chosen, and nothing listens once it is left', () => {

@@ -2,7 +2,10 @@ import type { OperationSpec } from './types'
 import { requestKey, done, sendNow } from './types'
 import { person } from './words'
 
-/** Revoking access to every door is idempotent: sending it again changes nothing. */
+/**
+ * Revoking access to every door. Sent again only if the person is still in a group: it is
+ * idempotent at Seam, but never applied twice by us.
+ */
 export const revokeAccessToAllEntrances: OperationSpec<'revoke_access_to_all_entrances'> = {
   op: 'revoke_access_to_all_entrances',
   base: () => ({}),
@@ -10,7 +13,15 @@ export const revokeAccessToAllEntrances: OperationSpec<'revoke_access_to_all_ent
     state.pending.add('access_groups')
     state.pending.add('entrances')
   },
-  prepare: (_ctx, entry) => Promise.resolve(sendNow(entry)),
+  async prepare(ctx, entry) {
+    if (!entry.sent_before) return sendNow(entry)
+    // An earlier attempt may have arrived: a person in no group any more needs no second one.
+    const groups = await ctx.api.invoke('users.list_access_groups', {
+      acs_user_id: entry.target_id,
+    })
+    if (!groups.ok) return { kind: 'error', error: groups.error }
+    return groups.value.length === 0 ? { kind: 'done' } : sendNow(entry)
+  },
   send: async (api, entry) =>
     done(
       await api.invoke('users.revoke_access_to_all_entrances', {
