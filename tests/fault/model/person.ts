@@ -8,15 +8,6 @@ import type { OutboxEntry } from '../../../src/renderer/lib/sync/outbox-types'
 
 export type Choice = 'mine' | 'theirs'
 
-/** An uncertain create the core asks about: "Is this the person you added?" */
-export interface Candidate {
-  acs_user_id: string
-  full_name: string
-  email_address?: string
-  phone_number?: string
-  created_at: string
-}
-
 export interface PersonContext {
   /** The person's choice for one conflicting field of an entry. */
   choose(entry: OutboxEntry, field: string): Choice
@@ -32,27 +23,14 @@ export type Decision =
   | { kind: 'confirm_create'; entry_id: string; acs_user_id: string }
   | { kind: 'create_again'; entry_id: string }
 
-/** The core v2's status for an uncertain create that needs the person; not in today's type. */
-const ASK = 'ask'
-
-type NewOutboxApi = {
-  // TODO(lead): new API — field-by-field resolve; today's `resolve` ignores `field` and settles
-  // the whole entry (case 4), which the model catches.
-  resolve(id: string, choice: Choice, field?: string): Promise<void>
-  // TODO(lead): new API — answers to an `ask` entry; absent today, where `ask` never happens.
-  confirmCreate?(id: string, acs_user_id: string): Promise<void>
-  createAgain?(id: string): Promise<void>
-}
-
 /** Whether the entry waits on the person (the core can do nothing more on its own). */
 export function waitsForPerson(entry: OutboxEntry): boolean {
-  const status: string = entry.status
-  return status === 'failed' || status === 'conflict' || status === ASK
+  return entry.status === 'failed' || entry.status === 'conflict' || entry.status === 'ask'
 }
 
 /** The person's target has gone from Seam: nothing to apply the edit to. */
 export function deletedElsewhere(entry: OutboxEntry): boolean {
-  // TODO(lead): new API — today "deleted elsewhere" is a conflict without conflicting fields.
+  // "Deleted elsewhere" is a conflict without conflicting fields.
   return entry.status === 'conflict' && !(entry.conflicts ?? []).length
 }
 
@@ -67,20 +45,19 @@ export async function decide(
   entry: OutboxEntry,
   context: PersonContext,
 ): Promise<Decision[]> {
-  const api = outbox as unknown as NewOutboxApi
-  const status: string = entry.status
-  if (status === ASK) {
-    const candidates = (entry as unknown as { candidates?: Candidate[] }).candidates ?? []
+  const status = entry.status
+  if (status === 'ask') {
+    const candidates = entry.candidates ?? []
     const mine = candidates.find(
       (c) => context.isOurs(c.acs_user_id) && !context.claimed.has(c.acs_user_id),
     )
     if (mine) {
-      if (!api.confirmCreate) throw new Error('outbox.confirmCreate is missing')
-      await api.confirmCreate.call(outbox, entry.id, mine.acs_user_id)
+      if (!(await outbox.confirmCreate(entry.id, mine.acs_user_id))) {
+        throw new Error(`confirmCreate refused ${mine.acs_user_id}, which no other create has`)
+      }
       return [{ kind: 'confirm_create', entry_id: entry.id, acs_user_id: mine.acs_user_id }]
     }
-    if (!api.createAgain) throw new Error('outbox.createAgain is missing')
-    await api.createAgain.call(outbox, entry.id)
+    await outbox.createAgain(entry.id)
     return [{ kind: 'create_again', entry_id: entry.id }]
   }
   if (status === 'failed') {
@@ -95,7 +72,7 @@ export async function decide(
   const decisions: Decision[] = []
   for (const { field } of entry.conflicts ?? []) {
     const choice = context.choose(entry, field)
-    await api.resolve.call(outbox, entry.id, choice, field)
+    await outbox.resolve(entry.id, choice, field)
     decisions.push({ kind: 'resolve', entry_id: entry.id, field, choice })
   }
   return decisions
