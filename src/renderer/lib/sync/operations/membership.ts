@@ -1,5 +1,5 @@
 import type { OperationSpec } from './types'
-import { requestKey, done, sendNow } from './types'
+import { done, groupsNow, requestKey, sendNow } from './types'
 import { groupParts, person } from './words'
 
 function membership<O extends 'add_to_access_group' | 'remove_from_access_group'>(
@@ -15,13 +15,9 @@ function membership<O extends 'add_to_access_group' | 'remove_from_access_group'
     async prepare(ctx, entry) {
       if (!entry.sent_before) return sendNow(entry)
       // An earlier attempt may have arrived: only send what is not already true.
-      const groups = await ctx.api.invoke('users.list_access_groups', {
-        acs_user_id: entry.target_id,
-      })
+      const groups = await groupsNow(ctx, entry)
       if (!groups.ok) return { kind: 'error', error: groups.error }
-      const member = groups.value.some(
-        (g) => g.acs_access_group_id === entry.params.acs_access_group_id,
-      )
+      const member = groups.value.includes(entry.params.acs_access_group_id)
       return member === joining ? { kind: 'done' } : sendNow(entry)
     },
     async send(api, entry) {

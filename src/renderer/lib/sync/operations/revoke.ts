@@ -1,5 +1,5 @@
 import type { OperationSpec } from './types'
-import { requestKey, done, sendNow } from './types'
+import { done, groupsNow, requestKey, sendNow } from './types'
 import { person } from './words'
 
 /**
@@ -16,9 +16,7 @@ export const revokeAccessToAllEntrances: OperationSpec<'revoke_access_to_all_ent
   async prepare(ctx, entry) {
     if (!entry.sent_before) return sendNow(entry)
     // An earlier attempt may have arrived: a person in no group any more needs no second one.
-    const groups = await ctx.api.invoke('users.list_access_groups', {
-      acs_user_id: entry.target_id,
-    })
+    const groups = await groupsNow(ctx, entry)
     if (!groups.ok) return { kind: 'error', error: groups.error }
     return groups.value.length === 0 ? { kind: 'done' } : sendNow(entry)
   },

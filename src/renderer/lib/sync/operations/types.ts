@@ -74,3 +74,12 @@ export function done(result: Result<unknown>): Result<void> {
 export function requestKey(entry: OutboxEntry): string {
   return entry.revision ? `${entry.id}.${entry.revision}` : entry.id
 }
+
+/** The access groups Seam has the person in now (to see whether an earlier attempt arrived). */
+export async function groupsNow(
+  ctx: PrepareContext,
+  entry: OutboxEntry,
+): Promise<Result<string[]>> {
+  const groups = await ctx.api.invoke('users.list_access_groups', { acs_user_id: entry.target_id })
+  return groups.ok ? { ok: true, value: groups.value.map((g) => g.acs_access_group_id) } : groups
+}
