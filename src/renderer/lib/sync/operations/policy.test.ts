@@ -13,13 +13,16 @@ const table: [string, KeyholderError, ReturnType<typeof outcomeOf>][] = [
     { kind: 'unreachable', message: 'x', uncertain: true },
     { status: 'queued', wait: 'settle', maybeSent: true },
   ],
-  ...[500, 502, 503, 504, 408, 409, 425].map(
-    (status): [string, KeyholderError, ReturnType<typeof outcomeOf>] => [
-      `server ${status}`,
-      { kind: 'server', message: 'x', status },
-      { status: 'queued', wait: 'backoff', maybeSent: true },
-    ],
-  ),
+  ...[500, 409, 425].map((status): [string, KeyholderError, ReturnType<typeof outcomeOf>] => [
+    `server ${status}: Seam answered; look before sending again`,
+    { kind: 'server', message: 'x', status },
+    { status: 'queued', wait: 'backoff', maybeSent: true },
+  ]),
+  ...[408, 502, 503, 504].map((status): [string, KeyholderError, ReturnType<typeof outcomeOf>] => [
+    `gateway ${status}: the request may still arrive; wait it out`,
+    { kind: 'server', message: 'x', status },
+    { status: 'queued', wait: 'settle', maybeSent: true },
+  ]),
   [
     '429 pauses every lane for Retry-After',
     { kind: 'rate_limited', message: 'x', retry_after_ms: 7000 },

@@ -26,6 +26,9 @@ export type Outcome =
   /** Not permitted (403): the edit failed, unless the key itself is refused (ask main). */
   | { status: 'check_key' }
 
+/** Answers from something between us and Seam, which may still pass the request on. */
+const GATEWAY = new Set([408, 502, 503, 504])
+
 export function outcomeOf(error: KeyholderError): Outcome {
   switch (error.kind) {
     case 'unreachable':
@@ -33,8 +36,13 @@ export function outcomeOf(error: KeyholderError): Outcome {
         ? { status: 'queued', wait: 'settle', maybeSent: true }
         : { status: 'queued', wait: 'backoff', maybeSent: false }
     case 'server':
-      // A 5xx (or 408, 409, 425) may come after Seam applied the request.
-      return { status: 'queued', wait: 'backoff', maybeSent: true }
+      // A 5xx (or 408, 409, 425) may come after Seam applied the request. A gateway's timeout
+      // or refusal (408, 502, 503, 504) may even come before Seam applies it: wait that out.
+      return {
+        status: 'queued',
+        wait: GATEWAY.has(error.status) ? 'settle' : 'backoff',
+        maybeSent: true,
+      }
     case 'rate_limited':
       return {
         status: 'queued',
