@@ -128,22 +128,23 @@ export async function refreshDetail(db: KeyholderDb, api: Api, id: string) {
     api.invoke('users.list_access_groups', { acs_user_id: id }),
     api.invoke('users.list_accessible_entrances', { acs_user_id: id }),
   ])
-  // A confirmed edit written after we asked is newer than this answer: keep it.
-  const newer = db.users.newerSince(id, asked)
-  if (!user.ok && user.error.kind === 'not_found' && !newer) {
-    // Deleted outside Keyholder: Seam no longer has them, so neither does the cache (the next
-    // full listing would drop them too). Edits queued for them stay, for the person to see.
-    await db.transaction('rw', userTables(db), () => db.users.remove(id))
-    return user.error
-  }
   const failed = [user, groups, entrances].find((r) => !r.ok)
-  if (failed && !failed.ok) return failed.error
-  if (!user.ok || !groups.ok || !entrances.ok) return null
-  // A confirmed edit written after we asked keeps its copy; groups and doors are this answer's.
-  const fresh = newer ? ((await db.acs_users.get(id)) ?? user.value) : user.value
+  if (failed && !failed.ok && !(failed.error.kind === 'not_found' && !user.ok)) {
+    return failed.error
+  }
+  // Judged inside the transaction: an edit of ours confirmed after we asked (or a delete) is
+  // newer than this answer, which then writes nothing at all.
   await db.transaction('rw', [...userTables(db), db.access_groups], async () => {
-    await db.users.putDetail(fresh, groups.value, entrances.value, new Date().toISOString())
+    if (db.users.newerSince(id, asked)) return
+    if (!user.ok) {
+      // Deleted outside Keyholder: Seam no longer has them, so neither does the cache (the next
+      // full listing would drop them too). Edits queued for them stay, for the person to see.
+      await db.users.remove(id)
+      return
+    }
+    if (!groups.ok || !entrances.ok) return
+    await db.users.putDetail(user.value, groups.value, entrances.value, new Date().toISOString())
     await db.access_groups.bulkPut(groups.value)
   })
-  return null
+  return user.ok ? null : user.error
 }

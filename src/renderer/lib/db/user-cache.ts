@@ -161,8 +161,10 @@ export class UserCache {
    * before the page was asked for) keeps the newer copy, or stays deleted.
    */
   async putListed(users: AcsUser[], mark: number): Promise<void> {
-    const fresh = users.filter((u) => !this.newerSince(u.acs_user_id, mark))
     await this.#db.transaction('rw', this.#db.acs_users, async () => {
+      // Judged inside the transaction: a confirmed edit's transaction made before this one
+      // has written (and marked) its person by now.
+      const fresh = users.filter((u) => !this.newerSince(u.acs_user_id, mark))
       await this.#db.acs_users.bulkPut(fresh.map(toCachedUser))
     })
     // The listing announces the system once complete (finishListing): 1,000 ids a page would
