@@ -89,6 +89,15 @@ export class AppState {
   /** Cache announcements are applied to the index one after the other, in order. */
   #cacheWork: Promise<void> = Promise.resolve()
 
+  /** Queues index work behind the cache's earlier announcements; one failure stops none after. */
+  #inTurn(work: () => Promise<void>): Promise<void> {
+    this.#cacheWork = this.#cacheWork.then(work).catch((cause: unknown) => {
+      // The next announcement reads again; until then the table shows what it showed.
+      console.warn('Keyholder could not follow a change of the cache:', cause)
+    })
+    return this.#cacheWork
+  }
+
   constructor(api: KeyholderApi) {
     this.api = api
     this.workspaceApi = api
@@ -399,6 +408,12 @@ export class AppState {
     this.#index = index
     this.indexReady = true
     this.#indexChanged()
+    // Announced during the last awaits, after the loop above: they go the usual way now.
+    if (this.#rereadWanted.size) {
+      const changed = [...this.#rereadWanted]
+      this.#rereadWanted.clear()
+      this.#cacheChanged(db, { changed, removed: [], remapped: [], listed: [] })
+    }
     // Outbox changes since `entries` went to the index this one replaces: catch up with them.
     await this.#refreshOutbox()
   }
@@ -410,11 +425,13 @@ export class AppState {
     await this.#refreshSystems()
     this.synced += 1
     if (!db || !this.indexReady) return
-    // Several systems may finish in a row; one reload each is enough.
-    const users = await loadSystemUsers(db, acs_system_id)
-    if (this.db !== db) return
-    this.#index.replaceSystem(acs_system_id, users)
-    this.#indexChanged()
+    // In turn with the cache's announcements: an older read must not undo a newer one.
+    await this.#inTurn(async () => {
+      const users = await loadSystemUsers(db, acs_system_id)
+      if (this.db !== db) return
+      this.#index.replaceSystem(acs_system_id, users)
+      this.#indexChanged()
+    })
   }
 
   /**
@@ -428,7 +445,7 @@ export class AppState {
       for (const id of ids) this.#rereadWanted.add(id)
       return
     }
-    this.#cacheWork = this.#cacheWork.then(async () => {
+    void this.#inTurn(async () => {
       const index = this.#index
       await this.#reread(db, index, change.changed, change.removed)
       if (this.db !== db || this.#index !== index) return
