@@ -268,13 +268,19 @@ describe('summary', () => {
       const behind = entry({ op, params: none }, { status: 'queued' })
       expect(blockedBy(behind, [failed, behind])).toBeUndefined()
     }
-    // …past an edit waiting behind the failed one too, and only the first of them.
+    // …past an edit waiting behind the failed one that changes something else…
     const waiting = entry({ op: 'update', params: { full_name: 'Y' } }, { status: 'queued' })
     const suspend = entry({ op: 'suspend', params: none }, { status: 'queued' })
     const revoke = entry({ op: 'revoke_access_to_all_entrances', params: none })
     expect(blockedBy(waiting, [failed, waiting, suspend, revoke])).toBe(failed)
     expect(blockedBy(suspend, [failed, waiting, suspend, revoke])).toBeUndefined()
-    expect(blockedBy(revoke, [failed, waiting, suspend, revoke])).toBe(failed)
+    expect(blockedBy(revoke, [failed, waiting, suspend, revoke])).toBeUndefined()
+    // …and past one of ours it makes moot that never left, but not one that may have.
+    const unsuspend = entry({ op: 'unsuspend', params: none }, { status: 'queued' })
+    const later = entry({ op: 'suspend', params: none }, { status: 'queued' })
+    expect(blockedBy(later, [failed, unsuspend, later])).toBeUndefined()
+    const tried = { ...unsuspend, sent_before: true, attempt_started_at: '2026-12-05T08:00:00Z' }
+    expect(blockedBy(later, [failed, tried, later])).toBe(failed)
   })
 })
 

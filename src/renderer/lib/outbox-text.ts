@@ -4,10 +4,10 @@
  */
 import { explain } from './explain'
 import { formatDateTime } from './format'
-import { isWaitingOnPerson } from './sync/commit'
-import { GOES_AHEAD, operations } from './sync/operations'
+import { operations } from './sync/operations'
+import { heldBackBy } from './sync/order'
 import { fieldLabel, type GroupName, type TextPart } from './sync/operations/words'
-import { isTempId, type OutboxEntry } from './sync/outbox-types'
+import type { OutboxEntry } from './sync/outbox-types'
 
 export { fieldLabel, formatValue, joinWords } from './sync/operations/words'
 export type { GroupName, TextPart } from './sync/operations/words'
@@ -54,23 +54,14 @@ export interface Summary {
 }
 
 /**
- * The earlier edit to the same person that this one waits behind because it needs a decision.
- * One person's edits go in order, so a failed or conflicting one holds up the rest, except a
- * suspend, a revoke of all access or a delete, which go ahead of it.
+ * The earlier edit to the same person that this one waits behind because it needs a decision
+ * (see sync/order.ts: a suspend, revoke or delete goes ahead instead).
  */
 export function blockedBy(entry: OutboxEntry, entries: OutboxEntry[]): OutboxEntry | undefined {
-  if (entry.status !== 'queued') return undefined
-  const earlier = entries.filter(
-    (other) => other.target_id === entry.target_id && other.id < entry.id,
+  return heldBackBy(
+    entry,
+    entries.filter((e) => e.target_id === entry.target_id),
   )
-  const blocker = earlier.find(isWaitingOnPerson)
-  if (!blocker) return undefined
-  // The first suspend, revoke or delete behind it goes ahead (see the replayer's #nextOf).
-  const goesAhead =
-    GOES_AHEAD.has(entry.op) &&
-    !isTempId(entry.target_id) &&
-    !earlier.some((e) => GOES_AHEAD.has(e.op) && !isWaitingOnPerson(e))
-  return goesAhead ? undefined : blocker
 }
 
 export function summary(entries: OutboxEntry[], connectivity: Connectivity): Summary {

@@ -432,9 +432,16 @@ export async function runHistory(
           if (waiting.length === 0) return 'settled'
           const heads = new Map<string, (typeof entries)[number]>()
           for (const e of entries) if (!heads.has(e.target_id)) heads.set(e.target_id, e)
+          // One that went ahead and is on its way, or whose outcome is being waited out, is
+          // not held back: it goes by itself once that wait is over.
+          const onItsWay = (e: (typeof entries)[number]) =>
+            e.status === 'sending' || e.next_attempt_at > Date.now()
           if (
             waiting.every(
-              (e) => heads.get(e.target_id) !== e && waitsForPerson(heads.get(e.target_id)!),
+              (e) =>
+                !onItsWay(e) &&
+                heads.get(e.target_id) !== e &&
+                waitsForPerson(heads.get(e.target_id)!),
             )
           ) {
             for (const e of waiting) {

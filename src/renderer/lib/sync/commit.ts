@@ -2,6 +2,7 @@ import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderDb } from '../db/schema'
 import { userTables } from '../db/user-cache'
 import { operations } from './operations'
+import { supersededBy } from './order'
 import type { OutboxEntry } from './outbox-types'
 
 /** Whether the stored entry is still the one a decision was made about. */
@@ -25,8 +26,8 @@ export type CommitResult = 'done' | 'changed' | 'claimed'
  * Records a confirmed edit. One transaction writes what Seam now has into the cache (through
  * its one owner), remaps a temporary id everywhere it appears, and only then removes the entry:
  * a crash before commit leaves the entry to be settled again, a crash after leaves nothing.
- * A confirmed delete replaces the earlier edits of that person still waiting for a decision:
- * they are marked superseded (and stay for the person to dismiss).
+ * A confirmed suspend, revoke or delete that went ahead replaces the earlier edits it makes moot
+ * (see order.ts): they are marked superseded, and stay for the person to dismiss.
  */
 export async function commitSuccess(
   db: KeyholderDb,
@@ -37,27 +38,28 @@ export async function commitSuccess(
     const stored = await db.outbox.get(entry.id)
     if (!stored || !unchanged(stored, entry)) return 'changed'
     if (!(await operations[stored.op].commit(db, stored as never, user))) return 'claimed'
-    if (stored.op === 'delete') {
-      const earlier = await db.outbox.where('target_id').equals(stored.target_id).toArray()
-      for (const other of earlier) {
-        if (other.id >= stored.id || !isWaitingOnPerson(other)) continue
-        await db.outbox.put({
-          ...other,
-          status: 'failed',
-          superseded_by: stored.id,
-          last_error: {
-            kind: 'local',
-            message: `Not sent: ${stored.label} was deleted, which replaces this edit.`,
-          },
-        })
-      }
+    const queue = await db.outbox.where('target_id').equals(stored.target_id).sortBy('id')
+    for (const other of supersededBy(stored, queue)) {
+      await db.outbox.put({
+        ...other,
+        status: 'failed',
+        superseded_by: stored.id,
+        last_error: { kind: 'local', message: supersededMessage(stored) },
+      })
     }
     await db.outbox.delete(stored.id)
     return 'done'
   })
 }
 
-/** Failed, in conflict, or asking: waiting for the person, not for the network. */
-export function isWaitingOnPerson(entry: OutboxEntry): boolean {
-  return entry.status === 'failed' || entry.status === 'conflict' || entry.status === 'ask'
+/** Why an edit is not sent: a later one of the same person made it moot. */
+function supersededMessage(by: OutboxEntry): string {
+  switch (by.op) {
+    case 'delete':
+      return `Not sent: ${by.label} was deleted, which replaces this edit.`
+    case 'suspend':
+      return `Not sent: ${by.label} was suspended afterwards, which replaces this edit.`
+    default:
+      return `Not sent: all of ${by.label}'s access was revoked afterwards, which replaces this edit.`
+  }
 }

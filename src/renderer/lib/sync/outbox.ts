@@ -2,7 +2,7 @@ import type { CreateUserInput, UserChanges } from '../../../shared/contract'
 import type { KeyholderDb } from '../db/schema'
 import { fromCachedUser } from '../db/schema'
 import { userTables } from '../db/user-cache'
-import { isWaitingOnPerson } from './commit'
+import { isWaitingOnPerson } from './order'
 import { newEntryId, newTempId } from './ids'
 import { operations } from './operations'
 import type { OverlayState } from './operations/types'
@@ -149,7 +149,7 @@ export class Outbox {
 
   /**
    * A failed or conflicting entry goes back in the queue, as is (a create the person was asked
-   * about is looked for at Seam again). One superseded by a delete has nothing left to do.
+   * about is looked for at Seam again). One superseded by a later edit has nothing left to do.
    */
   async retry(id: string): Promise<void> {
     await this.#db.outbox
@@ -198,6 +198,8 @@ export class Outbox {
     const amended = await db.transaction('rw', [db.outbox, db.acs_users, db.id_map], async () => {
       const entry = await db.outbox.get(id)
       if (!entry || entry.status !== 'failed' || entry.op !== correction.op) return false
+      // A later suspend, revoke or delete replaced it: there is nothing left to correct.
+      if (entry.superseded_by) return false
       const again = {
         status: 'queued',
         next_attempt_at: 0,

@@ -3,16 +3,16 @@ import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderError } from '../../../shared/errors'
 import { describeStorageError, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
-import { commitSuccess, isWaitingOnPerson, unchanged } from './commit'
+import { commitSuccess, unchanged } from './commit'
 import { CurrentReader } from './current-reader'
 import { GroupWriter } from './group-write'
-import { GOES_AHEAD, operations } from './operations'
+import { operations } from './operations'
+import { nextToSend } from './order'
 import { outcomeOf } from './operations/policy'
 import type { Prepared } from './operations/types'
 import { withChanges } from './operations/update'
 import type { Outbox } from './outbox'
 import type { Candidate, FieldConflict, OutboxEntry } from './outbox-types'
-import { isTempId } from './outbox-types'
 import { defaultReplayLock, type ReplayLock } from './replay-lock'
 
 export interface ReplayerOptions {
@@ -93,6 +93,10 @@ export class Replayer {
   #lockWait: AbortController | null = null
   /** Settled once it is known whether the lock was free at start (held now, or waited for). */
   #firstTry: Promise<void> = Promise.resolve()
+  /** While waiting for another page's lock: settles once this one holds it. */
+  #acquired: Promise<unknown> | null = null
+  /** Lets go of the lock (at once on a crash, as a dying page's browser does). */
+  #release: (() => void) | null = null
   #paused: 'unauthorized' | 'offline' | null = null
   /** Seam said "too many requests": nothing is sent to this workspace before then. */
   #busyUntil = 0
@@ -192,6 +196,11 @@ export class Replayer {
    */
   async idle(): Promise<void> {
     await this.#firstTry
+    // Waiting for another page: give one that is going away (a crash lets go at once) a
+    // moment, then leave the sending to whoever holds the lock.
+    if (!this.#holding && this.#acquired) {
+      await Promise.race([this.#acquired, new Promise((resolve) => setTimeout(resolve, 100))])
+    }
     if (!this.#holding) return
     return new Promise((resolve) => {
       this.#idleWaiters.push(resolve)
@@ -211,22 +220,31 @@ export class Replayer {
       // Another page is replaying this database: wait for it to close or stop.
       const wait = new AbortController()
       this.#lockWait = wait
+      const acquiring = this.#lock.acquire(name, wait.signal)
+      this.#acquired = acquiring.catch(() => undefined)
       try {
-        release = await this.#lock.acquire(name, wait.signal)
+        release = await acquiring
       } catch {
         return // stopped while waiting
       } finally {
         this.#lockWait = null
+        this.#acquired = null
       }
     }
     if (!this.#running) return release()
+    let released = false
+    this.#release = () => {
+      if (released) return
+      released = true
+      this.#holding = false
+      release()
+    }
     this.#holding = true
     this.#stale = true
     try {
       await this.#run()
     } finally {
-      this.#holding = false
-      release()
+      this.#release()
     }
   }
 
@@ -253,8 +271,10 @@ export class Replayer {
                 this.#follow(entry, left)
               })
               .catch((cause: unknown) => {
-                if (cause instanceof Abandon) this.#abandoned = true
-                else this.#fault(cause)
+                if (cause instanceof Abandon) {
+                  this.#abandoned = true
+                  this.#release?.()
+                } else this.#fault(cause)
               })
               .finally(() => {
                 this.#inFlight.delete(entry.target_id)
@@ -298,7 +318,7 @@ export class Replayer {
     const reads = new Map<string, { wanted: number; size: number }>()
     for (const [target_id, queue] of queues) {
       if (this.#inFlight.has(target_id)) continue
-      const next = this.#nextOf(queue)
+      const next = nextToSend(queue)
       if (!next) continue
       const at = this.#dueAt(next)
       if (at <= now) {
@@ -314,24 +334,6 @@ export class Replayer {
       plan.size = (await this.#db.sync_state.get(acs_system_id))?.user_count ?? 0
     }
     this.#reader.plan(reads)
-  }
-
-  /**
-   * The entry of one person's queue that goes next: the oldest, or, while the oldest waits for
-   * the person, the first suspend, revoke or delete of theirs (those take access away and must
-   * not wait for a typo to be fixed; they depend on no earlier edit). A person created offline
-   * has nothing to send before their create.
-   */
-  #nextOf(queue: OutboxEntry[]): OutboxEntry | undefined {
-    const [head] = queue
-    if (!head) return undefined
-    if (isTempId(head.target_id) && head.op !== 'create') return undefined
-    if (!isWaitingOnPerson(head)) return head
-    if (isTempId(head.target_id)) return undefined
-    // Not past one of ours on its way: its outcome may still change what this one finds.
-    const ahead = queue.find((e) => GOES_AHEAD.has(e.op) && !isWaitingOnPerson(e))
-    if (!ahead || queue.some((e) => e.id < ahead.id && e.status === 'sending')) return undefined
-    return ahead
   }
 
   /**
@@ -371,7 +373,7 @@ export class Replayer {
       return
     }
     if (left) queue.shift()
-    const next = this.#nextOf(queue)
+    const next = nextToSend(queue)
     if (!next) {
       if (queue.length === 0) this.#queues.delete(done.target_id)
       return

@@ -18,13 +18,3 @@ export const operations: { [O in OperationName]: OperationSpec<O> } = {
   remove_from_access_group: removeFromAccessGroup,
   revoke_access_to_all_entrances: revokeAccessToAllEntrances,
 }
-
-/**
- * Edits that go ahead of a failed or conflicting earlier edit of the same person: they take
- * access away, which must not wait for a typo in an email to be fixed.
- */
-export const GOES_AHEAD: ReadonlySet<OperationName> = new Set([
-  'suspend',
-  'revoke_access_to_all_entrances',
-  'delete',
-])
