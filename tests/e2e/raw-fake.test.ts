@@ -98,7 +98,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
 
-  harness = await startHarness(['--seam-endpoint', proxyUrl, '--api-key', seed.seam_apikey1_token])
+  harness = await startHarness(['--seam-endpoint', proxyUrl], {
+    apiKey: seed.seam_apikey1_token,
+  })
   browser = await launchChromium()
   context = await newProfile(browser)
   await context.addInitScript(() => localStorage.setItem('keyholder.welcomed', 'yes'))
