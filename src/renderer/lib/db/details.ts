@@ -92,6 +92,7 @@ export async function refreshGroups(
   api: Api,
   acs_system_id: string,
 ): Promise<void> {
+  const asked = db.users.mark()
   const groups = await api.invoke('access_groups.list', { acs_system_id })
   if (!groups.ok) return
   const members = await Promise.all(
@@ -102,16 +103,12 @@ export async function refreshGroups(
       return { group: g.acs_access_group_id, ids: ids.ok ? ids.value : null }
     }),
   )
-  await db.transaction('rw', db.access_groups, db.memberships, async () => {
+  await db.transaction('rw', [...userTables(db), db.access_groups], async () => {
     await db.access_groups.where('acs_system_id').equals(acs_system_id).delete()
     await db.access_groups.bulkPut(groups.value)
     for (const { group, ids } of members) {
       // A group whose members could not be read keeps what was known.
-      if (!ids) continue
-      await db.memberships.where('acs_access_group_id').equals(group).delete()
-      await db.memberships.bulkPut(
-        ids.map((acs_user_id) => ({ acs_user_id, acs_access_group_id: group })),
-      )
+      if (ids) await db.users.replaceGroupMembers(group, ids, asked)
     }
   })
 }

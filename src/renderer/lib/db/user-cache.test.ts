@@ -89,3 +89,25 @@ test('two offline creates can never claim one person', async () => {
   ])
   expect(heard.map((h) => h.remapped.map((m) => m.temp_id))).toEqual([['tmp_a']])
 })
+
+test("a group's member list read before our own group change does not undo it", async () => {
+  const { db } = open()
+  await db.transaction('rw', userTables(db), async () => {
+    await db.users.addMembership('u1', 'g1')
+    await db.users.addMembership('u2', 'g1')
+  })
+  const mark = db.users.mark() // the member list is asked for…
+  // …and meanwhile our edits are confirmed: u1 leaves g1, u3 joins it.
+  await db.transaction('rw', userTables(db), async () => {
+    await db.users.removeMembership('u1', 'g1')
+    await db.users.addMembership('u3', 'g1')
+  })
+  // Seam's list from before ours: u1 and u2, and u4, whom someone added elsewhere.
+  await db.transaction('rw', userTables(db), () =>
+    db.users.replaceGroupMembers('g1', ['u1', 'u2', 'u4'], mark),
+  )
+  const members = (await db.memberships.where('acs_access_group_id').equals('g1').toArray())
+    .map((m) => m.acs_user_id)
+    .sort()
+  expect(members).toEqual(['u2', 'u3', 'u4'])
+})

@@ -106,12 +106,14 @@ export class UserCache {
 
   async addMembership(acs_user_id: string, acs_access_group_id: string): Promise<void> {
     const change = this.#change()
+    this.#touch(acs_user_id)
     await this.#db.memberships.put({ acs_user_id, acs_access_group_id })
     change.changed.push(acs_user_id)
   }
 
   async removeMembership(acs_user_id: string, acs_access_group_id: string): Promise<void> {
     const change = this.#change()
+    this.#touch(acs_user_id)
     await this.#db.memberships.delete([acs_user_id, acs_access_group_id])
     change.changed.push(acs_user_id)
   }
@@ -119,9 +121,37 @@ export class UserCache {
   /** After "revoke all access": no groups, no doors. */
   async clearAccess(acs_user_id: string): Promise<void> {
     const change = this.#change()
+    this.#touch(acs_user_id)
     await this.#db.memberships.where('acs_user_id').equals(acs_user_id).delete()
     await this.#db.entrances.where('acs_user_id').equals(acs_user_id).delete()
     change.changed.push(acs_user_id)
+  }
+
+  /**
+   * An access group's members as Seam listed them (read after `mark`). A person whose groups
+   * one of our confirmed edits wrote since keeps what that edit wrote. Announces nothing: the
+   * screens read memberships when a person's panel opens.
+   */
+  async replaceGroupMembers(
+    acs_access_group_id: string,
+    members: string[],
+    mark: number,
+  ): Promise<void> {
+    const db = this.#db
+    const listed = new Set(members)
+    const known = await db.memberships
+      .where('acs_access_group_id')
+      .equals(acs_access_group_id)
+      .toArray()
+    const leaving = known.filter(
+      (m) => !listed.has(m.acs_user_id) && !this.newerSince(m.acs_user_id, mark),
+    )
+    await db.memberships.bulkDelete(leaving.map((m) => [m.acs_user_id, acs_access_group_id]))
+    const knownIds = new Set(known.map((m) => m.acs_user_id))
+    const joining = members.filter((id) => !knownIds.has(id) && !this.newerSince(id, mark))
+    await db.memberships.bulkPut(
+      joining.map((acs_user_id) => ({ acs_user_id, acs_access_group_id })),
+    )
   }
 
   /** A person read again from Seam with their groups and doors (their panel, online). */
