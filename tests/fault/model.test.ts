@@ -23,7 +23,16 @@ import {
 
 const SOAK = process.env.SOAK === '1'
 const NUM_RUNS = Number(process.env.NUM_RUNS ?? (SOAK ? 10_000 : 200))
-const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2 ** 31
+/**
+ * CI replays one fixed set of 200 histories (a run that went green), so a red CI means a
+ * change broke a history that passed; the soak draws new ones each run to find more.
+ */
+const CI_SEED = 1164916722
+const SEED = process.env.FC_SEED
+  ? Number(process.env.FC_SEED)
+  : SOAK
+    ? Date.now() % 2 ** 31
+    : CI_SEED
 const PATH = process.env.FC_PATH || undefined
 /** Only these kinds of failure count (prefixes, comma-separated): to shrink towards one bug. */
 const ONLY = process.env.MODEL_ONLY?.split(',').filter(Boolean)
