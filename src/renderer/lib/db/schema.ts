@@ -113,17 +113,6 @@ export function usersOfSystem(db: KeyholderDb, acs_system_id: string) {
     .between([acs_system_id, Dexie.minKey], [acs_system_id, Dexie.maxKey])
 }
 
-/**
- * Forgets a user who is gone from Seam: their copy, groups and doors. Call inside a transaction
- * over those tables (and `user_checked`).
- */
-export async function dropCachedUser(db: KeyholderDb, acs_user_id: string): Promise<void> {
-  await db.acs_users.delete(acs_user_id)
-  await db.memberships.where('acs_user_id').equals(acs_user_id).delete()
-  await db.entrances.where('acs_user_id').equals(acs_user_id).delete()
-  await db.user_checked.delete(acs_user_id)
-}
-
 /** Dexie / IndexedDB failures a person must hear about: the disk is full or the store broke. */
 export function describeStorageError(cause: unknown): string | null {
   const name = (cause as { name?: unknown } | null)?.name

@@ -99,11 +99,6 @@ export class UserCache {
     return (await this.#db.id_map.get(id))?.acs_user_id ?? id
   }
 
-  /** Whether a real id is already the confirmed result of one of our creates. */
-  async claimed(acs_user_id: string): Promise<boolean> {
-    return (await this.#db.id_map.where('acs_user_id').equals(acs_user_id).count()) > 0
-  }
-
   async addMembership(acs_user_id: string, acs_access_group_id: string): Promise<void> {
     const change = this.#change()
     this.#touch(acs_user_id)
