@@ -71,6 +71,11 @@ export class Session {
     }
   }
 
+  /** Seam's time as its latest answer stated it; no request of its own. */
+  async serverTime(): Promise<string | null> {
+    return (await this.#getClient()).serverTime()
+  }
+
   async info(): Promise<AppInfo> {
     const { vault, runtime, version } = this.#options
     return {

@@ -230,6 +230,15 @@ export const invokeContract = {
     response: connectivityStateSchema,
   },
 
+  /**
+   * Seam's time as its latest answer stated it (null before any): a create records it before
+   * its first send, so "created after" is judged by Seam's clock, not this computer's.
+   */
+  'seam.server_time': {
+    request: none,
+    response: z.object({ server_time: z.string().datetime().nullable() }),
+  },
+
   'systems.list': {
     request: none,
     response: z.array(z.custom<AcsSystem>(isRecordWith('acs_system_id'))),

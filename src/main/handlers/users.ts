@@ -46,6 +46,7 @@ export function seamHandlers(session: Session): Partial<Handlers> {
   const done = async (write: Promise<unknown>) => (await write, ok)
 
   return {
+    'seam.server_time': async () => ({ server_time: await session.serverTime() }),
     'systems.list': () => session.call((c) => c.listSystems()),
     'access_groups.list': ({ acs_system_id }) =>
       session.call((c) => c.listAccessGroups(acs_system_id)),

@@ -21,6 +21,7 @@ import type {
 import { KeyholderFailure } from '../../shared/errors'
 import type { ProbeOutcome } from '../connectivity'
 import { toKeyholderError } from './errors'
+import { ServerClock } from './server-clock'
 import { checkList, checkRecord, checkUserPage } from './normalise'
 
 export { toKeyholderError } from './errors'
@@ -80,11 +81,16 @@ export function createSeamClient(options: SeamClientOptions) {
     timeout: probeTimeoutMs,
     axiosRetryOptions: { retries: 0 },
   })
+  const clock = new ServerClock()
+  clock.watch(seam.client)
   /** Unknown until the first listing; Seam's own fake, for one, answers without pagination. */
   let paginates: boolean | undefined
 
   return {
     endpoint,
+
+    /** The latest time Seam's answers stated (see {@link ServerClock}). */
+    serverTime: () => clock.now(),
 
     async probe(): Promise<ProbeOutcome> {
       try {
