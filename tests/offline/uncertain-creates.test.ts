@@ -173,6 +173,72 @@ describe('the sandbox behind the fault proxy', () => {
     rule = () => undefined
   })
 
+  test('case 1: someone renamed to the new person’s details after our create was lost on its way is not taken for ours', async () => {
+    // Stop 8's core: the renamed person matched every detail sent and looked like nobody
+    // before the send, so they were adopted. Seam's time read before the send rules them out:
+    // Seam made them long before.
+    const client = openClient(rig.api)
+    await pullAll(client, rig.api)
+    const someone = (await rig.seam.acs.users.list({ acs_system_id: systemId }))[0]!
+    const details = { full_name: 'Rena Late', email_address: 'rena.late@example.com' }
+    const { target_id } = await client.outbox.enqueue({
+      op: 'create',
+      params: { acs_system_id: systemId, ...details },
+    })
+    let cut = 1
+    rule = (path) => {
+      if (!path.startsWith('/acs/users/create') || cut-- <= 0) return undefined
+      // While our create is lost on its way, a colleague renames someone to the same details.
+      return rig.seam.acs.users
+        .update({ acs_user_id: someone.acs_user_id, ...details })
+        .then(() => ({ kind: 'drop_request' }))
+    }
+    await replayUntilSettled(client)
+    rule = () => undefined
+
+    const [asked] = await client.db.outbox.toArray()
+    expect(asked).toMatchObject({ op: 'create', status: 'ask', candidates: [] })
+    expect(Date.parse(asked!.created_after!)).toBeGreaterThan(Date.parse(someone.created_at))
+    expect(await realIdOf(client, target_id)).toBeUndefined()
+    await client.outbox.createAgain(asked!.id)
+    await replayUntilSettled(client)
+    const found = await people(rig.seam, systemId, 'Rena Late')
+    expect(found).toHaveLength(2)
+    expect(await realIdOf(client, target_id)).not.toBe(someone.acs_user_id)
+    expect(found.map((u) => u.acs_user_id)).toContain(await realIdOf(client, target_id))
+    await client.replayer.stop()
+  })
+
+  test('case 1: a create that sent only a name is asked about, since a namesake added meanwhile would match it', async () => {
+    // Our create never arrives; a colleague adds a Jane Roe of their own before we look. By
+    // name alone the two cannot be told apart, so nobody is adopted without the clerk.
+    const client = openClient(rig.api)
+    await pullAll(client, rig.api)
+    const { target_id } = await client.outbox.enqueue({
+      op: 'create',
+      params: { acs_system_id: systemId, full_name: 'Jane Roe' },
+    })
+    let cut = 1
+    let colleague: string | undefined
+    rule = (path) => {
+      if (!path.startsWith('/acs/users/create') || cut-- <= 0) return undefined
+      return rig.seam.acs.users
+        .create({ acs_system_id: systemId, full_name: 'Jane Roe' })
+        .then((made) => {
+          colleague = made.acs_user_id
+          return { kind: 'drop_request' }
+        })
+    }
+    await replayUntilSettled(client)
+    rule = () => undefined
+
+    const [asked] = await client.db.outbox.toArray()
+    expect(asked).toMatchObject({ op: 'create', status: 'ask' })
+    expect(asked!.candidates!.map((c) => c.acs_user_id)).toEqual([colleague])
+    expect(await realIdOf(client, target_id)).toBeUndefined()
+    await client.replayer.stop()
+  })
+
   test('case 2: two identical creates whose answers are both lost are both asked about, and cannot claim one person', async () => {
     // Old core: both reconciliations adopted the same Night Cleaner; the second temporary id
     // mapped to the first person, and "both were sent".
@@ -382,8 +448,17 @@ describe('Seam’s own fake as shipped', () => {
     lose = 2
     await replayUntilSettled(client)
 
-    const entries = await client.db.outbox.toArray()
-    expect(entries.map((e) => `${e.op} ${e.status}`)).toEqual([])
+    // Each create named the person only by name, so a namesake added meanwhile would match
+    // too: the clerk is asked, shown the one person Seam made, and confirms.
+    const asked = await client.db.outbox.orderBy('id').toArray()
+    expect(asked.map((e) => `${e.op} ${e.status}`)).toEqual(['create ask', 'create ask'])
+    for (const [i, entry] of asked.entries()) {
+      expect(entry.candidates!.map((c) => c.full_name)).toEqual([names[i]])
+      expect(await client.outbox.confirmCreate(entry.id, entry.candidates![0]!.acs_user_id)).toBe(
+        true,
+      )
+    }
+    expect(await client.db.outbox.count()).toBe(0)
     const everyone = await seam.acs.users.list({ acs_system_id: systemId })
     for (const [i, full_name] of names.entries()) {
       const found = everyone.filter((u) => u.full_name === full_name)

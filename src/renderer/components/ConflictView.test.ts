@@ -141,6 +141,8 @@ test('"Is this the person you added?" lists who is in Seam now, and answers with
     onagain: () => (again += 1),
   })
   await expect.element(page.getByText(/Is one of them the person you added\?/)).toBeVisible()
+  // Only a name was typed: the clerk is told why the app cannot decide alone.
+  await expect.element(page.getByText(/You gave only a name/)).toBeVisible()
   const list = page.getByRole('list')
   expect(list.getByRole('listitem').all()).toHaveLength(2)
   await expect

@@ -81,10 +81,11 @@ export type OutboxEntry = Operation & {
   /** When the current or last send began; reconciliation looks for results after it. */
   attempt_started_at: string | null
   /**
-   * When the first send began. A create that may have reached Seam is looked for from then on:
-   * later attempts must not narrow the window to after the one that worked.
+   * A create: Seam's time (its answers' `Date`) read before the first send. A person Seam
+   * created before it cannot be this create's, whatever they are called now (this computer's
+   * clock plays no part). Kept from the first send: later ones must not narrow the window.
    */
-  first_attempt_at?: string | null
+  created_after?: string | null
   /** Failures in a row that will be retried (grows the backoff even if nothing was sent). */
   failures?: number
   /**

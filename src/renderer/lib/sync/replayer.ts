@@ -459,7 +459,7 @@ export class Replayer {
     }
 
     hooks.beforeSend?.(next)
-    const entry = await this.#markSending(next, prepared.lookalikes)
+    const entry = await this.#markSending(next, prepared)
     if (!entry) return false
     hooks.afterMark?.(entry)
     const result = await op.send(this.#api, entry as never, prepared.params as never)
@@ -479,7 +479,10 @@ export class Replayer {
   }
 
   /** Marks the entry `sending` and returns it as stored, unless it changed meanwhile. */
-  async #markSending(head: OutboxEntry, lookalikes?: string[]): Promise<OutboxEntry | null> {
+  async #markSending(
+    head: OutboxEntry,
+    { lookalikes, created_after }: Extract<Prepared, { kind: 'send' }>,
+  ): Promise<OutboxEntry | null> {
     const db = this.#db
     const entry = await this.#writes.run(async () => {
       const stored = await db.outbox.get(head.id)
@@ -496,8 +499,10 @@ export class Replayer {
         sent_before: stored.sent_before || stored.status === 'sending',
         attempts: stored.attempts + 1,
         attempt_started_at: now,
-        first_attempt_at: stored.first_attempt_at ?? now,
         ...(lookalikes && { lookalikes }),
+        ...(created_after !== undefined && {
+          created_after: stored.created_after ?? created_after,
+        }),
       } as OutboxEntry
       await db.outbox.put(next)
       return next

@@ -13,6 +13,12 @@ import { groupParts, person } from './words'
 const SEARCH_MAX = 200
 /** A reconciliation reads at most this many people who share the name (pages of 500). */
 const SEARCH_PAGES = 10
+/**
+ * Leeway when comparing a person's `created_at` with Seam's time read before the first send
+ * (a `Date` header has whole seconds, and Seam's servers may differ slightly): a person is
+ * taken as created before that send only when clearly so.
+ */
+const SEAM_CLOCK_LEEWAY_MS = 2_000
 
 /** What a person at Seam shares with a create: each detail the create sent, normalised. */
 function likeness(sent: CreateUserInput, user: AcsUser): { strong: boolean; loose: boolean } {
@@ -62,7 +68,7 @@ async function lookalikes(
   db: KeyholderDb,
   api: Api,
   entry: EntryOf<'create'>,
-): Promise<Result<string[]>> {
+): Promise<Result<{ ids: string[]; created_after: string | null }>> {
   const sent = entry.params
   const ids = new Set(entry.lookalikes ?? [])
   // The cache by its name index (a CSV of hundreds of people into a system of 50,000 must not
@@ -75,7 +81,22 @@ async function lookalikes(
   const found = await searchByName(api, sent)
   if (!found.ok) return found
   for (const u of found.value) if (likeness(sent, u).loose) ids.add(u.acs_user_id)
-  return { ok: true, value: [...ids] }
+  // Read after the search answered: no later create of ours can be older than this.
+  const clock = await api.invoke('seam.server_time', {})
+  if (!clock.ok) return clock
+  return { ok: true, value: { ids: [...ids], created_after: clock.value.server_time } }
+}
+
+/** Whether Seam made this person before the create was first sent (so it is not ours). */
+function madeBefore(user: AcsUser, created_after: string | null | undefined): boolean {
+  if (!created_after) return false
+  const made = Date.parse(user.created_at)
+  return Number.isFinite(made) && made < Date.parse(created_after) - SEAM_CLOCK_LEEWAY_MS
+}
+
+/** The create named the person only by name: any namesake added meanwhile would match it. */
+function onlyNamed(sent: CreateUserInput): boolean {
+  return !sent.email_address && !sent.phone_number && !sent.user_identity_id
 }
 
 function candidate(user: AcsUser, strong: boolean): Candidate {
@@ -90,9 +111,11 @@ function candidate(user: AcsUser, strong: boolean): Candidate {
 }
 
 /**
- * A create that may have reached Seam: is the person there? Exactly one new person at Seam
- * matching every detail sent, who looked like nobody before the first send and is not another
- * create's, is ours. Anything less certain goes to the person (status `ask`).
+ * A create that may have reached Seam: is the person there? Exactly one person at Seam
+ * matching every detail sent, made by Seam after the create was first sent, who looked like
+ * nobody before it and is not another create's, is ours — unless the create sent only a name,
+ * which a colleague's namesake added meanwhile would share. Anything less certain goes to the
+ * person (status `ask`).
  */
 async function reconcile(db: KeyholderDb, api: Api, entry: EntryOf<'create'>): Promise<Prepared> {
   const found = await searchByName(api, entry.params)
@@ -104,10 +127,13 @@ async function reconcile(db: KeyholderDb, api: Api, entry: EntryOf<'create'>): P
       .map((m) => m.acs_user_id),
   )
   const open = found.value.filter(
-    (u) => !excluded.has(u.acs_user_id) && !claimed.has(u.acs_user_id),
+    (u) =>
+      !excluded.has(u.acs_user_id) &&
+      !claimed.has(u.acs_user_id) &&
+      !madeBefore(u, entry.created_after),
   )
   const strong = open.filter((u) => likeness(entry.params, u).strong)
-  if (strong.length === 1) return { kind: 'done', user: strong[0]! }
+  if (strong.length === 1 && !onlyNamed(entry.params)) return { kind: 'done', user: strong[0]! }
   if (strong.length > 1) return { kind: 'ask', candidates: strong.map((u) => candidate(u, true)) }
   const loose = open.filter((u) => likeness(entry.params, u).loose)
   return { kind: 'ask', candidates: loose.map((u) => candidate(u, false)) }
@@ -153,7 +179,8 @@ export const create: OperationSpec<'create'> = {
     if (entry.sent_before) return reconcile(ctx.db, ctx.api, entry)
     const found = await lookalikes(ctx.db, ctx.api, entry)
     if (!found.ok) return { kind: 'error', error: found.error }
-    return { kind: 'send', params: entry.params, lookalikes: found.value }
+    const { ids, created_after } = found.value
+    return { kind: 'send', params: entry.params, lookalikes: ids, created_after }
   },
   send: (api, entry) =>
     api.invoke('users.create', { ...entry.params, idempotency_key: requestKey(entry) }),

@@ -27,7 +27,14 @@ export interface PrepareContext {
 /** The decision made before sending. */
 export type Prepared =
   /** Send now; `params` is what is left to send (an update drops fields Seam already has). */
-  | { kind: 'send'; params: OutboxEntry['params']; current?: AcsUser; lookalikes?: string[] }
+  | {
+      kind: 'send'
+      params: OutboxEntry['params']
+      current?: AcsUser
+      /** A create's first send: who already looks like it, and Seam's time (see OutboxEntry). */
+      lookalikes?: string[]
+      created_after?: string | null
+    }
   /** Nothing to send: Seam already has it (maybe from an earlier attempt). */
   | { kind: 'done'; user?: AcsUser }
   | { kind: 'conflict'; conflicts: FieldConflict[]; current: AcsUser }
