@@ -274,7 +274,13 @@ describe('the sandbox behind the fault proxy', () => {
     const [a, b] = cleaners.map((u) => u.acs_user_id) as [string, string]
     const entryOf = (target: string) => asked.find((e) => e.target_id === target)!.id
     expect(await client.outbox.confirmCreate(entryOf(first.target_id), a)).toBe(true)
-    // The same person cannot be the second create's too.
+    // The second create no longer offers them,
+    expect(
+      (await client.db.outbox.get(entryOf(second.target_id)))!.candidates!.map(
+        (c) => c.acs_user_id,
+      ),
+    ).toEqual([b])
+    // and the same person cannot be the second create's too.
     expect(await client.outbox.confirmCreate(entryOf(second.target_id), a)).toBe(false)
     expect((await client.db.outbox.get(entryOf(second.target_id)))?.status).toBe('ask')
     expect(await client.outbox.confirmCreate(entryOf(second.target_id), b)).toBe(true)

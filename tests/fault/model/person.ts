@@ -14,7 +14,7 @@ export interface PersonContext {
   /** Whether the user was made by this app (created through the proxy). */
   isOurs(acs_user_id: string): boolean
   /** Users another create already turned out to be (they cannot be this one too). */
-  claimed: ReadonlySet<string>
+  claimed: Set<string>
 }
 
 export type Decision =
@@ -55,6 +55,7 @@ export async function decide(
       if (!(await outbox.confirmCreate(entry.id, mine.acs_user_id))) {
         throw new Error(`confirmCreate refused ${mine.acs_user_id}, which no other create has`)
       }
+      context.claimed.add(mine.acs_user_id)
       return [{ kind: 'confirm_create', entry_id: entry.id, acs_user_id: mine.acs_user_id }]
     }
     await outbox.createAgain(entry.id)

@@ -196,6 +196,13 @@ export const create: OperationSpec<'create'> = {
       .where('target_id')
       .equals(entry.target_id)
       .modify({ target_id: user.acs_user_id })
+    // Another create asking "is this the person you added?" no longer offers them.
+    await db.outbox
+      .where('status')
+      .equals('ask')
+      .modify((other) => {
+        other.candidates = other.candidates?.filter((c) => c.acs_user_id !== user.acs_user_id)
+      })
     return true
   },
   describe(entry, groupName) {
