@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import type { DemoSystem, DemoUser } from './demo-data'
 import type { PlacedUser } from './demo-issues'
 import { startLayer } from './server'
-import { SandboxWorld, type FakeDb, type FakeUser } from './world'
+import { SandboxWorld, type FakeDb, type FakeIdentity, type FakeUser } from './world'
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -181,9 +181,10 @@ function addSystem(db: FakeDb, world: SandboxWorld, system: DemoSystem, now: num
 }
 
 /**
- * Adds people through the fake's own `addAcsUser`, so records have exactly its shape. It copies
- * the whole users array on every call, so we let it work on short batches and join them once:
- * 50,000 users take well under a second instead of minutes.
+ * Adds people through the fake's own `addAcsUser` and `addUserIdentity`, so records have exactly
+ * its shape. Each of those copies its whole array on every call, so we let them work on short
+ * batches (the array emptied before each) and write everything into the store once at the end:
+ * seeding then takes time in proportion to the number of people.
  */
 function addUsers(
   db: FakeDb,
@@ -194,15 +195,22 @@ function addUsers(
 ): PlacedUser[] {
   const systemOf = (person: DemoUser) => systems.find((s) => s.key === person.system)!
   const added: FakeUser[] = []
-  const memberships = new Map<string, string[]>()
-  const grants = new Map<string, string[]>()
+  const identities: FakeIdentity[] = []
+  /** Access group or entrance id → the people added to it, in order. */
+  const members = new Map<string, string[]>()
+  const addMember = (id: string, acs_user_id: string) => {
+    const list = members.get(id)
+    if (list) list.push(acs_user_id)
+    else members.set(id, [acs_user_id])
+  }
   const placed: PlacedUser[] = []
-  const existing = db.acs_users
-  for (let i = 0; i < people.length; i += 500) {
-    db.setState({ acs_users: [] })
-    for (const person of people.slice(i, i + 500)) {
+  const existing = { acs_users: db.acs_users, user_identities: db.user_identities }
+  const BATCH = 500
+  for (let i = 0; i < people.length; i += BATCH) {
+    db.setState({ acs_users: [], user_identities: [] })
+    for (const person of people.slice(i, i + BATCH)) {
       const system = ids.get(person.system)!
-      let identity: { user_identity_id: string } | undefined
+      let identity: FakeIdentity | undefined
       if (person.identity) {
         identity = db.addUserIdentity({
           workspace_id: world.workspace_id,
@@ -210,6 +218,7 @@ function addUsers(
           email_address: person.email_address,
           ...(person.phone_number && { phone_number: person.phone_number }),
         })
+        identities.push(identity)
         world.identityNames.set(identity.user_identity_id, person.full_name)
       }
       const user = db.addAcsUser({
@@ -231,28 +240,24 @@ function addUsers(
       added.push(user)
       world.lastSync.set(user.acs_user_id, person.last_successful_sync_at)
       const group_ids = person.groups.map((g) => system.groups[g]!)
-      for (const group of group_ids)
-        memberships.set(group, [...(memberships.get(group) ?? []), user.acs_user_id])
-      for (const e of person.direct_entrances) {
-        const entrance = system.entrances[e]!
-        grants.set(entrance, [...(grants.get(entrance) ?? []), user.acs_user_id])
-      }
+      for (const group of group_ids) addMember(group, user.acs_user_id)
+      for (const e of person.direct_entrances) addMember(system.entrances[e]!, user.acs_user_id)
       placed.push({ ...person, acs_user_id: user.acs_user_id, group_ids })
     }
   }
   db.setState({
-    acs_users: [...existing, ...added],
+    acs_users: existing.acs_users.concat(added),
+    user_identities: existing.user_identities.concat(identities),
     acs_access_groups: db.acs_access_groups.map((g) => ({
       ...g,
-      _acs_user_ids: [...g._acs_user_ids, ...(memberships.get(g.acs_access_group_id) ?? [])],
+      _acs_user_ids: g._acs_user_ids.concat(members.get(g.acs_access_group_id) ?? []),
     })),
     acs_entrances: db.acs_entrances.map((e) => ({
       ...e,
-      _acs_user_ids: [...(e._acs_user_ids ?? []), ...(grants.get(e.acs_entrance_id) ?? [])],
+      _acs_user_ids: (e._acs_user_ids ?? []).concat(members.get(e.acs_entrance_id) ?? []),
     })),
-    events: [
-      ...db.events,
-      ...added.map((u) => ({
+    events: db.events.concat(
+      added.map((u) => ({
         event_id: db._getNextId('event'),
         event_type: 'acs_user.created',
         workspace_id: world.workspace_id,
@@ -263,7 +268,7 @@ function addUsers(
         acs_system_id: u.acs_system_id,
         connected_account_id: world.system(u.acs_system_id)?.connected_account_id,
       })),
-    ],
+    ),
   })
   return placed
 }

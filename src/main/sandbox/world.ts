@@ -25,6 +25,7 @@ export type FakeUser = Database['acs_users'][number]
 export type FakeSystem = Database['acs_systems'][number]
 export type FakeGroup = Database['acs_access_groups'][number]
 export type FakeEntrance = Database['acs_entrances'][number]
+export type FakeIdentity = Database['user_identities'][number]
 
 export interface SystemMeta {
   time_zone: string
