@@ -21,6 +21,8 @@ export interface UserCacheChange {
   remapped: IdMapping[]
   /** Systems whose complete listing was just written. */
   listed: string[]
+  /** Committed by another page of this database (see {@link UserCache.received}). */
+  elsewhere?: boolean
 }
 
 /** The tables a transaction must hold for any write of the user cache. */
@@ -210,6 +212,27 @@ export class UserCache {
     return cached.length - gone.length
   }
 
+  /**
+   * Another page of this database committed a write of these users (page-channel.ts): the data
+   * is in IndexedDB already, and only ids came. They count as written here now (a listing page
+   * fetched before must not put an older copy back) and are announced like this page's own
+   * writes, marked `elsewhere`. A temporary id's real one is read from `id_map`.
+   */
+  async received(ids: {
+    changed: string[]
+    removed: string[]
+    remapped: string[]
+    listed: string[]
+  }): Promise<void> {
+    for (const id of [...ids.changed, ...ids.removed]) this.#touch(id)
+    const remapped = ids.remapped.length
+      ? (await this.#db.id_map.bulkGet(ids.remapped)).filter((m) => m !== undefined)
+      : []
+    for (const mapping of remapped) this.#touch(mapping.acs_user_id)
+    const { changed, removed, listed } = ids
+    this.#announce({ changed, removed, remapped, listed, elsewhere: true })
+  }
+
   #touch(acs_user_id: string): void {
     this.#writtenAt.set(acs_user_id, ++this.#clock)
   }
@@ -235,6 +258,7 @@ export class UserCache {
       removed: [...removed],
       remapped: change.remapped,
       listed: [...new Set(change.listed)],
+      ...(change.elsewhere && { elsewhere: true }),
     }
     for (const listener of this.#listeners) listener(unique)
   }

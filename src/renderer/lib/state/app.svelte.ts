@@ -175,7 +175,7 @@ export class AppState {
         sync.subscribe((status) => (this.engine = status)),
         sync.outbox.subscribe(() => void this.#refreshOutbox()),
         db.users.subscribe((change) => this.#cacheChanged(db, change)),
-        sync.onSynced((id) => void this.#reloadSystem(id)),
+        sync.onSynced((id, here) => void this.#reloadSystem(id, here)),
         sync.onReplayed(({ handled, needAttention }) =>
           this.toast(
             needAttention
@@ -418,10 +418,12 @@ export class AppState {
     await this.#refreshOutbox()
   }
 
-  async #reloadSystem(acs_system_id: string): Promise<void> {
+  /** A system was listed again, by this page (`here`) or the page listing for this database. */
+  async #reloadSystem(acs_system_id: string, here: boolean): Promise<void> {
     const db = this.db
-    // Groups are small: read them with each sync so the pickers work offline later.
-    if (db) await refreshGroups(db, this.workspaceApi, acs_system_id)
+    // Groups are small: read them with each sync so the pickers work offline later (by the
+    // page that listed; the others read what it stored).
+    if (db && here) await refreshGroups(db, this.workspaceApi, acs_system_id)
     await this.#refreshSystems()
     this.synced += 1
     if (!db || !this.indexReady) return

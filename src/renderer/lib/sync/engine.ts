@@ -1,4 +1,5 @@
 import type { ConnectivityState, KeyholderApi } from '../../../shared/contract'
+import { openPageChannel, type PageChannel, type PageMessage } from '../db/page-channel'
 import { describeStorageError, type KeyholderDb } from '../db/schema'
 import { Outbox } from './outbox'
 import {
@@ -40,6 +41,14 @@ export interface EngineOptions {
 /**
  * Ties the offline core to the main process: pulls while online, replays the outbox whenever
  * the API is reachable, and tells the UI what it is doing.
+ *
+ * Several pages may have one workspace database open (a second window, a reload overlapping
+ * the old page). Once started, only the page whose replayer holds the database's replay lock
+ * lists Seam; the others show its sync status and ask it to "sync now". The lock passes to
+ * another page when that one closes or dies, and the new holder lists at once if the last
+ * listing is old. Pages tell each other what they committed (page-channel.ts): an edit queued
+ * in any page wakes the holder's replayer, and every page's screens follow every page's
+ * writes. Without a channel between pages each page lists on its own, as a single page does.
  */
 export class SyncEngine {
   readonly outbox: Outbox
@@ -48,7 +57,7 @@ export class SyncEngine {
   readonly #api: KeyholderApi
   readonly #options: Required<Omit<EngineOptions, 'replayer'>>
   readonly #listeners = new Set<(status: EngineStatus) => void>()
-  readonly #synced = new Set<(acs_system_id: string) => void>()
+  readonly #synced = new Set<(acs_system_id: string, here: boolean) => void>()
   readonly #replayed = new Set<(result: { handled: number; needAttention: number }) => void>()
   /** The connection came back and queued edits, if any, have not all been dealt with yet. */
   #backOnline = false
@@ -65,6 +74,12 @@ export class SyncEngine {
   #timer: ReturnType<typeof setInterval> | undefined
   #pulling: Promise<void> | null = null
   #unsubscribe: (() => void)[] = []
+  /** The other pages of this database, while started (null: none can be told, or stopped). */
+  #pages: PageChannel | null = null
+  /** This page holds the replay lock: it sends, and it alone lists Seam. */
+  #leading = false
+  /** True while passing on another page's outbox notice, which is not sent back out. */
+  #relaying = false
 
   constructor(db: KeyholderDb, api: KeyholderApi, options: EngineOptions = {}) {
     this.#db = db
@@ -79,6 +94,7 @@ export class SyncEngine {
     this.replayer = new Replayer(db, this.outbox, api, {
       ...options.replayer,
       onError: (message) => this.#set({ storageError: message }),
+      onLock: (held) => this.#onLock(held),
     })
   }
 
@@ -92,8 +108,11 @@ export class SyncEngine {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Called after a system's users were listed completely and written to the cache. */
-  onSynced(listener: (acs_system_id: string) => void): () => void {
+  /**
+   * Called after a system's users were listed completely and written to the cache, by this
+   * page (`here`) or by the page that lists for this database.
+   */
+  onSynced(listener: (acs_system_id: string, here: boolean) => void): () => void {
     this.#synced.add(listener)
     return () => this.#synced.delete(listener)
   }
@@ -112,6 +131,7 @@ export class SyncEngine {
       this.#api.on('connectivity', (state) => this.#onConnectivity(state.state)),
       this.outbox.subscribe(() => void this.#trackReplay()),
     )
+    this.#connectPages()
     const current = await this.#api.invoke('connectivity.get', {})
     if (current.ok) this.#onConnectivity(current.value.state)
     this.replayer.start()
@@ -121,12 +141,20 @@ export class SyncEngine {
   async stop(): Promise<void> {
     clearInterval(this.#timer)
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
+    this.#pages = null
     await this.replayer.stop()
     await this.#pulling
   }
 
-  /** Full listing of every system now (the "Sync now" button). */
+  /**
+   * Full listing of every system now (the "Sync now" button). In a page that does not list,
+   * the page that does is asked to; its listing is announced here as it completes.
+   */
   syncNow(): Promise<void> {
+    if (this.#follower) {
+      this.#pages?.post({ kind: 'sync-now' })
+      return Promise.resolve()
+    }
     return this.#pull((acs_system_id) => this.#fullListing(acs_system_id))
   }
 
@@ -157,6 +185,8 @@ export class SyncEngine {
   #pull(
     plan: (acs_system_id: string) => PullPlan | false | Promise<PullPlan | false>,
   ): Promise<void> {
+    // Another page lists this database: two listings would race each other's writes.
+    if (this.#follower) return Promise.resolve()
     this.#pulling ??= (async () => {
       try {
         await pullSystems(this.#db, this.#api)
@@ -167,7 +197,7 @@ export class SyncEngine {
             ...planned,
             onProgress: (syncing) => this.#set({ syncing }),
           })
-          for (const listener of this.#synced) listener(system.acs_system_id)
+          for (const listener of this.#synced) listener(system.acs_system_id, true)
         }
         this.#set({ syncing: null, lastError: null, storageError: null })
       } catch (cause) {
@@ -232,5 +262,73 @@ export class SyncEngine {
   #set(patch: Partial<EngineStatus>): void {
     this.#status = { ...this.#status, ...patch }
     for (const listener of this.#listeners) listener(this.#status)
+    if (this.#leading && ('syncing' in patch || 'lastError' in patch)) {
+      const { syncing, lastError } = this.#status
+      this.#pages?.post({ kind: 'sync-status', syncing, lastError })
+    }
+  }
+
+  /** Started, with other pages to lean on, and another page holds the lock (or may soon). */
+  get #follower(): boolean {
+    return this.#pages !== null && !this.#leading
+  }
+
+  #onLock(held: boolean): void {
+    this.#leading = held
+    if (!held || !this.#pages) return
+    // Taken over from a page that closed or died: its progress, if any, is over.
+    this.#set({ syncing: null })
+    // Listing falls to this page now: as at start, renew what is old.
+    if (this.#status.connectivity === 'online') {
+      void this.refresh(this.#options.startFullSyncAfterMs)
+    }
+  }
+
+  /** Tells the other pages what this one committed, and follows what they did. */
+  #connectPages(): void {
+    const pages = openPageChannel(this.#db.name)
+    if (!pages) return
+    this.#pages = pages
+    this.#unsubscribe.push(
+      this.outbox.subscribe(() => {
+        if (!this.#relaying) pages.post({ kind: 'outbox' })
+      }),
+      this.#db.users.subscribe((change) => {
+        if (change.elsewhere) {
+          for (const id of change.listed) for (const listener of this.#synced) listener(id, false)
+          return
+        }
+        const { changed, removed, listed } = change
+        const remapped = change.remapped.map((m) => m.temp_id)
+        pages.post({ kind: 'users', changed, removed, remapped, listed })
+      }),
+      pages.subscribe((message) => this.#fromElsewhere(message)),
+      () => pages.close(),
+    )
+  }
+
+  #fromElsewhere(message: PageMessage): void {
+    switch (message.kind) {
+      case 'outbox':
+        // As if changed here: the replayer (if it holds the lock) looks again, screens re-read.
+        this.#relaying = true
+        try {
+          this.outbox.notify()
+        } finally {
+          this.#relaying = false
+        }
+        return
+      case 'users':
+        this.#db.users.received(message).catch((cause: unknown) => {
+          console.warn('Keyholder could not follow a change made in another window:', cause)
+        })
+        return
+      case 'sync-status':
+        if (!this.#leading) this.#set({ syncing: message.syncing, lastError: message.lastError })
+        return
+      case 'sync-now':
+        if (this.#leading) void this.syncNow()
+        return
+    }
   }
 }

@@ -44,6 +44,8 @@ export interface ReplayerOptions {
    */
   keyRefused?: () => Promise<boolean>
   onPause?: (reason: 'unauthorized' | 'offline') => void
+  /** This replayer got the database's replay lock (true) or let go of it (false). */
+  onLock?: (held: boolean) => void
   /**
    * Something failed that is not the server's answer (IndexedDB full or broken, a bug): the
    * replayer backs off and reports it, so it is shown instead of retried in a tight loop.
@@ -55,7 +57,7 @@ export interface ReplayerOptions {
 export class Abandon extends Error {}
 
 type Options = Required<
-  Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError' | 'keyRefused' | 'lock'>
+  Omit<ReplayerOptions, 'hooks' | 'onPause' | 'onError' | 'keyRefused' | 'lock' | 'onLock'>
 > &
   ReplayerOptions
 
@@ -145,6 +147,11 @@ export class Replayer {
     outbox.subscribe(() => {
       if (!this.#announcing) this.kick()
     })
+  }
+
+  /** Whether this page holds the database's replay lock (it is the one that sends). */
+  get holding(): boolean {
+    return this.#holding
   }
 
   get paused(): 'unauthorized' | 'offline' | null {
@@ -238,9 +245,11 @@ export class Replayer {
       released = true
       this.#holding = false
       release()
+      this.#options.onLock?.(false)
     }
     this.#holding = true
     this.#stale = true
+    this.#options.onLock?.(true)
     try {
       await this.#run()
     } finally {
