@@ -1,7 +1,7 @@
 import type { CreateUserInput, UserPage } from '../../../../shared/contract'
 import type { AcsUser } from '../../../../shared/domain'
 import type { Result } from '../../../../shared/errors'
-import { toCachedUser, type KeyholderDb } from '../../db/schema'
+import { fromCachedUser, toCachedUser, type KeyholderDb } from '../../db/schema'
 import type { Api } from '../api'
 import type { Candidate } from '../outbox-types'
 import { normalEmail, normalName, normalPhone, same } from './match'
@@ -14,11 +14,12 @@ const SEARCH_MAX = 200
 /** A reconciliation reads at most this many people who share the name (pages of 500). */
 const SEARCH_PAGES = 10
 /**
- * Leeway when comparing a person's `created_at` with Seam's time read before the first send
- * (a `Date` header has whole seconds, and Seam's servers may differ slightly): a person is
- * taken as created before that send only when clearly so.
+ * Leeway when comparing a person's `created_at` with Seam's time read before the first send,
+ * for Seam's servers' clocks differing slightly (a `Date` header is rounded down to the
+ * second, which already leans the safe way): a person counts as made before the send only
+ * when clearly so.
  */
-const SEAM_CLOCK_LEEWAY_MS = 2_000
+const SEAM_CLOCK_LEEWAY_MS = 500
 
 /** What a person at Seam shares with a create: each detail the create sent, normalised. */
 function likeness(sent: CreateUserInput, user: AcsUser): { strong: boolean; loose: boolean } {
@@ -78,6 +79,19 @@ async function lookalikes(
     .equals([sent.acs_system_id, toCachedUser({ full_name: sent.full_name } as AcsUser)._name])
     .toArray()
   for (const u of named) ids.add(u.acs_user_id)
+  // Our own queued edits that will make someone look like it (they may land before or after
+  // this create, since other people's edits go at the same time).
+  const updates = await db.outbox
+    .where('acs_system_id')
+    .equals(sent.acs_system_id)
+    .filter((e) => e.op === 'update' && e.target_id !== entry.target_id)
+    .toArray()
+  for (const update of updates) {
+    const id = await db.users.resolve(update.target_id)
+    const cached = await db.acs_users.get(id)
+    const after = { ...(cached && fromCachedUser(cached)), ...update.params } as AcsUser
+    if (likeness(sent, after).loose) ids.add(id)
+  }
   const found = await searchByName(api, sent)
   if (!found.ok) return found
   for (const u of found.value) if (likeness(sent, u).loose) ids.add(u.acs_user_id)
