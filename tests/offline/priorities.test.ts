@@ -5,57 +5,32 @@
  * update operation on a real AcsUser, since the sandbox applies every change at once).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { unwrap } from '../../src/shared/errors'
 import type { AcsUser } from '../../src/shared/domain'
 import { failureText } from '../../src/renderer/lib/outbox-text'
 import { update } from '../../src/renderer/lib/sync/operations/update'
 import type { EntryOf } from '../../src/renderer/lib/sync/operations/types'
 import { testUser } from '../fixtures/test-user'
-import { startFaultProxy, type Fault, type FaultProxy } from '../fault/proxy'
+import type { Fault } from '../fault/proxy'
+import { startFaultRig, type FaultRig, type Seen } from '../support/fault-rig'
 import {
   openClient,
   pullAll,
   replayUntilSettled,
-  startRig,
   type Client,
   type OfflineRig,
 } from '../support/offline'
 
-type Rule = (path: string, body: string) => Fault | Promise<Fault> | undefined
-
-interface Seen {
-  path: string
-  acs_user_id: string | undefined
-  at: number
-}
-
+let faults: FaultRig
 let rig: OfflineRig
-let proxy: FaultProxy
-let rule: Rule = () => undefined
 /** Every request that reached the proxy, in order of arrival. */
-const seen: Seen[] = []
+let seen: Seen[]
 let systemId: string
 
 beforeAll(async () => {
-  rig = await startRig({
-    users: 150,
-    endpoint: async (sandbox) => {
-      proxy = await startFaultProxy(sandbox.endpoint, (path, body) => {
-        const acs_user_id = body
-          ? (JSON.parse(body) as { acs_user_id?: string }).acs_user_id
-          : undefined
-        seen.push({ path: path.split('?')[0]!, acs_user_id, at: Date.now() })
-        return rule(path, body) ?? { kind: 'pass' }
-      })
-      return proxy.url
-    },
-  })
-  systemId = unwrap(await rig.api.invoke('systems.list', {}))[0]!.acs_system_id
+  faults = await startFaultRig({ users: 150 })
+  ;({ rig, seen, systemId } = faults)
 })
-afterAll(async () => {
-  await rig?.dispose()
-  await proxy?.close()
-})
+afterAll(() => faults?.dispose())
 
 const WRITES = [
   '/acs/users/update',
@@ -123,7 +98,7 @@ test('case 5: a failed email edit does not hold back a later suspend', async () 
   await pullAll(client, rig.api)
   const [person] = await plain(client, 1)
   const target_id = person!.acs_user_id
-  rule = (path, body) =>
+  faults.rule = (path, body) =>
     path.startsWith('/acs/users/update') && body.includes(target_id)
       ? {
           kind: 'status',
@@ -142,7 +117,7 @@ test('case 5: a failed email edit does not hold back a later suspend', async () 
   })
   await client.outbox.enqueue({ op: 'suspend', target_id })
   await replayUntilSettled(client)
-  rule = () => undefined
+  faults.rule = () => undefined
 
   expect((await server(target_id)).is_suspended).toBe(true)
   const left = await client.db.outbox.toArray()
@@ -246,7 +221,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
     let releaseOthers!: () => void
     const othersGo = new Promise<void>((resolve) => (releaseOthers = resolve))
     let first = true
-    rule = (path, body) => {
+    faults.rule = (path, body) => {
       if (!path.startsWith('/acs/users/update')) return undefined
       if (!body.includes(limited)) return othersGo.then((): Fault => ({ kind: 'pass' }))
       if (!first) return undefined
@@ -268,7 +243,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
       .toBe('rate_limited')
     releaseOthers()
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     // Writes that arrived after the 429 was answered: the held first round aside, none came
     // before Retry-After had passed.
@@ -295,7 +270,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
     const client = openClient(rig.api)
     await pullAll(client, rig.api)
     const [refused, ...others] = await plain(client, 3)
-    rule = (path, body) =>
+    faults.rule = (path, body) =>
       path.startsWith('/acs/users/update') && body.includes(refused!.acs_user_id)
         ? {
             kind: 'status',
@@ -311,7 +286,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
       })
     }
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     expect(client.replayer.paused).toBeNull()
     const left = await client.db.outbox.toArray()
@@ -330,7 +305,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
     await pullAll(client, rig.api)
     const [person] = await plain(client, 1)
     let once = true
-    rule = (path, body) => {
+    faults.rule = (path, body) => {
       if (!path.startsWith('/acs/users/update') || !body.includes(person!.acs_user_id) || !once)
         return undefined
       once = false
@@ -342,7 +317,7 @@ describe('case 7: 429, 403, and 408 / 409 / 425', () => {
       params: { full_name: `${person!.full_name} ${status}` },
     })
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
     expect(once).toBe(false)
     expect(await client.db.outbox.count()).toBe(0)
     expect((await server(person!.acs_user_id)).full_name).toBe(`${person!.full_name} ${status}`)

@@ -7,7 +7,6 @@ import { createFake, type Fake } from '@seamapi/fake-seam-connect'
 import { SeamHttp } from '@seamapi/http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { unwrap } from '../../src/shared/errors'
 import { createServices, type Services } from '../../src/main/services'
 import { createVault } from '../../src/main/vault'
 import { memoryCipher, MemoryStore } from '../../src/main/vault/memory'
@@ -15,20 +14,17 @@ import type { Api } from '../../src/renderer/lib/sync/api'
 import type { ReplayLock } from '../../src/renderer/lib/sync/replay-lock'
 import { Abandon } from '../../src/renderer/lib/sync/replayer'
 import { startFaultProxy, type Fault, type FaultProxy } from '../fault/proxy'
+import { startFaultRig, type FaultRig, type Rule } from '../support/fault-rig'
 import {
   openClient,
   pullAll,
   replayUntilSettled,
-  startRig,
   type Client,
   type OfflineRig,
 } from '../support/offline'
 
 /** Main gives up on a request after this long (short, so a late answer fits in a test). */
 const MAIN_TIMEOUT_MS = 2_000
-
-/** What the proxy does to the next matching requests; anything else passes. */
-type Rule = (path: string, body: string) => Fault | Promise<Fault> | undefined
 
 /** Waits until `n` people exist at Seam with that name. */
 async function people(seam: SeamHttp, acs_system_id: string, full_name: string) {
@@ -51,33 +47,15 @@ async function realIdOf(client: Client, temp_id: string) {
 }
 
 describe('the sandbox behind the fault proxy', () => {
+  let faults: FaultRig
   let rig: OfflineRig
-  let proxy: FaultProxy
-  let rule: Rule = () => undefined
-  /** Every request the proxy saw, by path without the query. */
-  const seen: string[] = []
   let systemId: string
 
   beforeAll(async () => {
-    rig = await startRig({
-      users: 30,
-      requestTimeoutMs: MAIN_TIMEOUT_MS,
-      endpoint: async (sandbox) => {
-        proxy = await startFaultProxy(sandbox.endpoint, (path, body) => {
-          seen.push(path.split('?')[0]!)
-          return rule(path, body) ?? { kind: 'pass' }
-        })
-        return proxy.url
-      },
-    })
-    systemId = unwrap(await rig.api.invoke('systems.list', {}))[0]!.acs_system_id
+    faults = await startFaultRig({ users: 30, requestTimeoutMs: MAIN_TIMEOUT_MS })
+    ;({ rig, systemId } = faults)
   })
-  afterAll(async () => {
-    await rig?.dispose()
-    await proxy?.close()
-  })
-
-  const count = (path: string) => seen.filter((p) => p === path).length
+  afterAll(() => faults?.dispose())
 
   test('case 1: a colleague’s identical person without email, added before our send, is never taken for ours', async () => {
     // Old core: matched on exact name + email + phone created up to 5 minutes before the send,
@@ -96,7 +74,7 @@ describe('the sandbox behind the fault proxy', () => {
     await client.outbox.enqueue({ op: 'suspend', target_id })
     // Our create is cut off on its way: it never reaches Seam, but the app cannot know that.
     let cut = 1
-    rule = (path) =>
+    faults.rule = (path) =>
       path.startsWith('/acs/users/create') && cut-- > 0 ? { kind: 'drop_request' } : undefined
     await replayUntilSettled(client)
 
@@ -126,7 +104,7 @@ describe('the sandbox behind the fault proxy', () => {
     expect(janes.find((u) => u.acs_user_id === ours)?.is_suspended).toBe(true)
     expect(janes.find((u) => u.acs_user_id === colleague.acs_user_id)?.is_suspended).toBe(false)
     await client.replayer.stop()
-    rule = () => undefined
+    faults.rule = () => undefined
   })
 
   test('case 1: an email typed in capitals that Seam stores in lower case is found, not added twice', async () => {
@@ -139,17 +117,17 @@ describe('the sandbox behind the fault proxy', () => {
       params: { acs_system_id: systemId, full_name: 'Una Uppercase', email_address: typed },
     })
     // Seam writes the email its own way, and the answer is lost.
-    rule = loseCreateAnswers(1, (body) => body.replace(typed, typed.toLowerCase()))
-    const before = count('/acs/users/create')
+    faults.rule = loseCreateAnswers(1, (body) => body.replace(typed, typed.toLowerCase()))
+    const before = faults.count('/acs/users/create')
     await replayUntilSettled(client)
 
     expect(await client.db.outbox.count()).toBe(0)
     const found = await people(rig.seam, systemId, 'Una Uppercase')
     expect(found.map((u) => u.email_address)).toEqual(['upper.case@example.com'])
     expect(await realIdOf(client, target_id)).toBe(found[0]!.acs_user_id)
-    expect(count('/acs/users/create') - before).toBe(1)
+    expect(faults.count('/acs/users/create') - before).toBe(1)
     await client.replayer.stop()
-    rule = () => undefined
+    faults.rule = () => undefined
   })
 
   test('case 1: a computer clock 6 minutes fast does not make a second person', async () => {
@@ -162,7 +140,7 @@ describe('the sandbox behind the fault proxy', () => {
       op: 'create',
       params: { acs_system_id: systemId, full_name: 'Clement Ahead', email_address: email },
     })
-    rule = loseCreateAnswers(1)
+    faults.rule = loseCreateAnswers(1)
     await replayUntilSettled(client)
 
     expect(await client.db.outbox.count()).toBe(0)
@@ -170,7 +148,7 @@ describe('the sandbox behind the fault proxy', () => {
     expect(found.map((u) => u.email_address)).toEqual([email])
     expect(await realIdOf(client, target_id)).toBe(found[0]!.acs_user_id)
     await client.replayer.stop()
-    rule = () => undefined
+    faults.rule = () => undefined
   })
 
   test('case 1: someone renamed to the new person’s details after our create was lost on its way is not taken for ours', async () => {
@@ -186,7 +164,7 @@ describe('the sandbox behind the fault proxy', () => {
       params: { acs_system_id: systemId, ...details },
     })
     let cut = 1
-    rule = (path) => {
+    faults.rule = (path) => {
       if (!path.startsWith('/acs/users/create') || cut-- <= 0) return undefined
       // While our create is lost on its way, a colleague renames someone to the same details.
       return rig.seam.acs.users
@@ -194,7 +172,7 @@ describe('the sandbox behind the fault proxy', () => {
         .then(() => ({ kind: 'drop_request' }))
     }
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     const [asked] = await client.db.outbox.toArray()
     expect(asked).toMatchObject({ op: 'create', status: 'ask', candidates: [] })
@@ -220,7 +198,7 @@ describe('the sandbox behind the fault proxy', () => {
     })
     let cut = 1
     let colleague: string | undefined
-    rule = (path) => {
+    faults.rule = (path) => {
       if (!path.startsWith('/acs/users/create') || cut-- <= 0) return undefined
       return rig.seam.acs.users
         .create({ acs_system_id: systemId, full_name: 'Jane Roe' })
@@ -230,7 +208,7 @@ describe('the sandbox behind the fault proxy', () => {
         })
     }
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     const [asked] = await client.db.outbox.toArray()
     expect(asked).toMatchObject({ op: 'create', status: 'ask' })
@@ -250,7 +228,7 @@ describe('the sandbox behind the fault proxy', () => {
     // As from one CSV: both leave together (each one looked at Seam before either arrived),
     // both arrive, and both answers are lost.
     const arrived: (() => void)[] = []
-    rule = (path) => {
+    faults.rule = (path) => {
       if (!path.startsWith('/acs/users/create') || arrived.length === 2) return undefined
       return new Promise<Fault>((resolve) => {
         arrived.push(() => resolve({ kind: 'drop_response' }))
@@ -258,7 +236,7 @@ describe('the sandbox behind the fault proxy', () => {
       })
     }
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     const cleaners = await people(rig.seam, systemId, 'Night Cleaner')
     expect(cleaners).toHaveLength(2)
@@ -309,7 +287,7 @@ describe('the sandbox behind the fault proxy', () => {
       params: { acs_system_id: systemId, full_name: 'Hal Late', email_address: email },
     })
     let held = false
-    rule = (path) => {
+    faults.rule = (path) => {
       if (!path.startsWith('/acs/users/create') || held) return undefined
       held = true
       // Seam applies it a second after main stopped waiting for it.
@@ -317,16 +295,16 @@ describe('the sandbox behind the fault proxy', () => {
         () => new Promise<Fault>((resolve) => setTimeout(() => resolve({ kind: 'pass' }), 1_000)),
       )
     }
-    const before = count('/acs/users/create')
+    const before = faults.count('/acs/users/create')
     await replayUntilSettled(client)
-    rule = () => undefined
+    faults.rule = () => undefined
 
     const entries = await client.db.outbox.toArray()
     expect(entries.map((e) => `${e.op} ${e.status}`)).toEqual([])
     const found = await people(rig.seam, systemId, 'Hal Late')
     expect(found.map((u) => u.email_address)).toEqual([email])
     expect(await realIdOf(client, target_id)).toBe(found[0]!.acs_user_id)
-    expect(count('/acs/users/create') - before).toBe(1)
+    expect(faults.count('/acs/users/create') - before).toBe(1)
     await client.replayer.stop()
   })
 
@@ -348,15 +326,15 @@ describe('the sandbox behind the fault proxy', () => {
     const target_id = person.acs_user_id
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
-    rule = (path) =>
+    faults.rule = (path) =>
       path.startsWith('/acs/users/suspend')
         ? released.then((): Fault => ({ kind: 'pass' }))
         : undefined
-    const before = count('/acs/users/suspend')
+    const before = faults.count('/acs/users/suspend')
     await first.outbox.enqueue({ op: 'suspend', target_id })
     first.replayer.start()
     await expect
-      .poll(() => count('/acs/users/suspend') - before, { interval: 5, timeout: 10_000 })
+      .poll(() => faults.count('/acs/users/suspend') - before, { interval: 5, timeout: 10_000 })
       .toBe(1)
 
     // The reloaded page: the browser released the dead page's lock at once (here that page's
@@ -377,12 +355,12 @@ describe('the sandbox behind the fault proxy', () => {
     setTimeout(release, 500)
     await replayUntilSettled(second)
     await first.replayer.stop()
-    rule = () => undefined
+    faults.rule = () => undefined
 
     expect(await second.db.outbox.count()).toBe(0)
     expect((await rig.seam.acs.users.get({ acs_user_id: target_id })).is_suspended).toBe(false)
     // One suspend reached Seam, then the unsuspend.
-    expect(count('/acs/users/suspend') - before).toBe(1)
+    expect(faults.count('/acs/users/suspend') - before).toBe(1)
     await second.replayer.stop()
   })
 })
