@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { unwrap } from '../../src/shared/errors'
 import { pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
 import { usersOfSystem } from '../../src/renderer/lib/db/schema'
+import { SyncEngine, listingMaxAgeMs } from '../../src/renderer/lib/sync/engine'
 import { UsersIndex } from '../../src/renderer/lib/users-index'
 import { startFaultProxy, type Fault, type FaultProxy } from '../fault/proxy'
 import { openClient, startRig, type OfflineRig } from '../support/offline'
@@ -224,4 +225,52 @@ test('people deleted elsewhere leave the cache once the resumed listing complete
   expect(listings).not.toContain(null)
   expect(await cachedIds(client)).toEqual(before.filter((id) => id !== early && id !== late))
   expect(await cachedIds(client)).toEqual(await serverIds())
+})
+
+test('a big workspace is listed less often while nothing signals a change', async () => {
+  expect(listingMaxAgeMs(15 * 60_000, 2_000)).toBe(15 * 60_000)
+  expect(listingMaxAgeMs(15 * 60_000, 50_000)).toBe(150 * 60_000)
+  expect(listingMaxAgeMs(15 * 60_000, 10_000_000)).toBe(6 * 60 * 60_000)
+
+  const client = openClient(rig.api)
+  const engine = new SyncEngine(client.db, { ...rig.api, on: () => () => undefined })
+  await engine.start()
+  await engine.syncNow()
+  // As if the workspace had 50,000 people, last listed 20 minutes ago: past the 15 minutes
+  // of a small one, well within the 2.5 hours of this size.
+  const listedAgo = async (minutes: number) => {
+    const at = new Date(Date.now() - minutes * 60_000).toISOString()
+    await client.db.sync_state.toCollection().modify({ user_count: 50_000 / 3, last_synced_at: at })
+  }
+  await listedAgo(20)
+  reset()
+  await engine.refresh()
+  expect(listings).toHaveLength(0)
+
+  await listedAgo(151)
+  await engine.refresh()
+  expect(listings.length).toBeGreaterThan(0)
+  await engine.stop()
+})
+
+test('a refresh goes on with a listing that was cut off, even when nothing asks for one', async () => {
+  const client = openClient(rig.api)
+  const engine = new SyncEngine(
+    client.db,
+    { ...rig.api, on: () => () => undefined },
+    { pageRetryDelaysMs: [] },
+  )
+  await engine.start()
+  await engine.syncNow()
+  reset(cutFrom(1))
+  await engine.syncNow()
+  expect(engine.status.lastError).toBeTruthy()
+  const cut = listings[1]
+
+  reset()
+  await engine.refresh()
+  expect(listings[0]).toBe(cut)
+  expect(engine.status.lastError).toBeNull()
+  expect(await cachedIds(client)).toEqual(await serverIds())
+  await engine.stop()
 })

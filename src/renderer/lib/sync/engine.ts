@@ -3,6 +3,8 @@ import { describeStorageError, type KeyholderDb } from '../db/schema'
 import { Outbox } from './outbox'
 import {
   changedSinceLastSync,
+  hasOpenListing,
+  PAGE_RETRY_DELAYS_MS,
   pullSystems,
   pullUsers,
   type PullOptions,
@@ -24,6 +26,23 @@ export interface EngineStatus {
 
 type PullPlan = Pick<PullOptions, 'eventsSeenUntil'>
 
+/** Up to this many people in the workspace, listings are renewed as often as the options say. */
+export const LISTING_SCALE_FROM_USERS = 5_000
+/** However big the workspace, a listing is renewed at least this often. */
+export const MAX_LISTING_AGE_MS = 6 * 60 * 60_000
+
+/**
+ * How old a listing may grow, while nothing signals a change, in a workspace of `users`
+ * people: `baseMs` up to 5,000 people, longer in proportion beyond (with the default 15
+ * minutes, 2.5 hours at 50,000), at most 6 hours. An idle, online workspace then lists at
+ * most about 20,000 people an hour: never more than one full listing an hour past that size.
+ * People created or deleted elsewhere raise events, which ask for a listing within a minute.
+ */
+export function listingMaxAgeMs(baseMs: number, users: number): number {
+  const scaled = baseMs * Math.max(1, users / LISTING_SCALE_FROM_USERS)
+  return Math.max(baseMs, Math.min(scaled, MAX_LISTING_AGE_MS))
+}
+
 export interface EngineOptions {
   /** How often to look for changes while online. */
   refreshIntervalMs?: number
@@ -34,6 +53,8 @@ export interface EngineOptions {
    * longer ago than this: changes made elsewhere meanwhile (a rename, say) raise no event.
    */
   startFullSyncAfterMs?: number
+  /** Waits before asking again for a listing page that failed (see pullUsers). */
+  pageRetryDelaysMs?: number[]
   replayer?: ReplayerOptions
 }
 
@@ -73,6 +94,7 @@ export class SyncEngine {
       refreshIntervalMs: 60_000,
       fullSyncMaxAgeMs: 15 * 60_000,
       startFullSyncAfterMs: 5 * 60_000,
+      pageRetryDelaysMs: PAGE_RETRY_DELAYS_MS,
       ...options,
     }
     this.outbox = new Outbox(db)
@@ -136,11 +158,20 @@ export class SyncEngine {
     return this.#pull(async (acs_system_id) => {
       const state = await this.#db.sync_state.get(acs_system_id)
       const age = state?.last_synced_at ? Date.now() - Date.parse(state.last_synced_at) : Infinity
-      if (age > maxAgeMs) return this.#fullListing(acs_system_id)
+      if (age > (await this.#maxAgeForWorkspace(maxAgeMs))) return this.#fullListing(acs_system_id)
+      // A listing cut off goes on from where it stopped, whatever asked for it.
+      if (hasOpenListing(this.#db, acs_system_id)) return this.#fullListing(acs_system_id)
       const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
       if (!events) return {}
       return events.changed && { eventsSeenUntil: events.seenUntil }
     })
+  }
+
+  /** {@link listingMaxAgeMs} for the people this workspace had at its last listings. */
+  async #maxAgeForWorkspace(baseMs: number): Promise<number> {
+    let users = 0
+    await this.#db.sync_state.each((state) => (users += state.user_count))
+    return listingMaxAgeMs(baseMs, users)
   }
 
   /**
@@ -165,6 +196,7 @@ export class SyncEngine {
           if (!planned) continue
           await pullUsers(this.#db, this.#api, system.acs_system_id, {
             ...planned,
+            retryDelaysMs: this.#options.pageRetryDelaysMs,
             onProgress: (syncing) => this.#set({ syncing }),
           })
           for (const listener of this.#synced) listener(system.acs_system_id)

@@ -80,6 +80,11 @@ function openListingsOf(db: KeyholderDb): Map<string, OpenListing> {
   return listings
 }
 
+/** Whether a listing of the system was cut off and the next run would resume it. */
+export function hasOpenListing(db: KeyholderDb, acs_system_id: string): boolean {
+  return openListings.get(db)?.has(acs_system_id) ?? false
+}
+
 /** A pass older than this starts over: its early pages say little about Seam any more. */
 export const MAX_RESUME_AGE_MS = 60 * 60_000
 
