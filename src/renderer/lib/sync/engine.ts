@@ -26,6 +26,11 @@ export interface EngineStatus {
 
 type PullPlan = Pick<PullOptions, 'eventsSeenUntil'>
 
+/** How often a workspace online looks for changes (events), unless told otherwise. */
+export const REFRESH_INTERVAL_MS = 60_000
+/** The age after which a small workspace is listed again, unless told otherwise. */
+export const FULL_SYNC_MAX_AGE_MS = 15 * 60_000
+
 /** Up to this many people in the workspace, listings are renewed as often as the options say. */
 export const LISTING_SCALE_FROM_USERS = 5_000
 /** However big the workspace, a listing is renewed at least this often. */
@@ -91,8 +96,8 @@ export class SyncEngine {
     this.#db = db
     this.#api = api
     this.#options = {
-      refreshIntervalMs: 60_000,
-      fullSyncMaxAgeMs: 15 * 60_000,
+      refreshIntervalMs: REFRESH_INTERVAL_MS,
+      fullSyncMaxAgeMs: FULL_SYNC_MAX_AGE_MS,
       startFullSyncAfterMs: 5 * 60_000,
       pageRetryDelaysMs: PAGE_RETRY_DELAYS_MS,
       ...options,
