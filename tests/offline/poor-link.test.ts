@@ -274,3 +274,29 @@ test('a refresh goes on with a listing that was cut off, even when nothing asks 
   expect(await cachedIds(client)).toEqual(await serverIds())
   await engine.stop()
 })
+
+test('stopping the engine while a page waits to be retried ends the listing, with no error', async () => {
+  const client = openClient(rig.api)
+  // A wait far longer than this test may take: stop must not sit it out.
+  const engine = new SyncEngine(
+    client.db,
+    { ...rig.api, on: () => () => undefined },
+    { pageRetryDelaysMs: [10 * 60_000] },
+  )
+  await engine.start()
+  let asked!: () => void
+  const failing = new Promise<void>((resolve) => (asked = resolve))
+  reset(() => {
+    asked()
+    return { kind: 'status', status: 503 }
+  })
+  const pulling = engine.syncNow()
+  await failing
+  await engine.stop()
+  await pulling
+  expect(engine.status.lastError).toBeNull()
+  expect((await client.db.sync_state.toArray()).map((s) => s.last_error)).not.toContainEqual(
+    expect.any(String),
+  )
+  reset()
+})

@@ -90,6 +90,8 @@ export class SyncEngine {
   }
   #timer: ReturnType<typeof setInterval> | undefined
   #pulling: Promise<void> | null = null
+  /** Aborted by stop: a listing waiting to retry a page gives up at once. */
+  #stopping = new AbortController()
   #unsubscribe: (() => void)[] = []
 
   constructor(db: KeyholderDb, api: KeyholderApi, options: EngineOptions = {}) {
@@ -135,6 +137,7 @@ export class SyncEngine {
   }
 
   async start(): Promise<void> {
+    this.#stopping = new AbortController()
     this.#unsubscribe.push(
       this.#api.on('connectivity', (state) => this.#onConnectivity(state.state)),
       this.outbox.subscribe(() => void this.#trackReplay()),
@@ -147,6 +150,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer)
+    this.#stopping.abort()
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
     await this.replayer.stop()
     await this.#pulling
@@ -202,6 +206,7 @@ export class SyncEngine {
           await pullUsers(this.#db, this.#api, system.acs_system_id, {
             ...planned,
             retryDelaysMs: this.#options.pageRetryDelaysMs,
+            signal: this.#stopping.signal,
             onProgress: (syncing) => this.#set({ syncing }),
           })
           for (const listener of this.#synced) listener(system.acs_system_id)
@@ -210,9 +215,10 @@ export class SyncEngine {
       } catch (cause) {
         const storage = describeStorageError(cause)
         const message = cause instanceof Error ? cause.message : String(cause)
+        const stopped = this.#stopping.signal.aborted
         this.#set({
           syncing: null,
-          ...(storage ? { storageError: storage } : { lastError: message }),
+          ...(stopped ? {} : storage ? { storageError: storage } : { lastError: message }),
         })
       } finally {
         this.#pulling = null

@@ -112,7 +112,7 @@ export async function pullUsers(
 ): Promise<SyncProgress> {
   const { pageSize = 1000, onProgress, signal, now = () => new Date(), eventsSeenUntil } = options
   const retryDelaysMs = options.retryDelaysMs ?? PAGE_RETRY_DELAYS_MS
-  const sleep = options.sleep ?? wait
+  const sleep = options.sleep ?? ((ms: number) => wait(ms, signal))
   const state = (await db.sync_state.get(acs_system_id)) ?? emptySyncState(acs_system_id)
   const attemptAt = now().toISOString()
   await db.sync_state.put({ ...state, last_attempt_at: attemptAt })
@@ -231,6 +231,8 @@ export async function pullUsers(
     onProgress?.({ ...progress })
     return progress
   } catch (cause) {
+    // Stopped on purpose (the app closing, another workspace chosen): nothing went wrong.
+    if (signal?.aborted) throw cause
     const message =
       cause instanceof KeyholderFailure || cause instanceof Error ? cause.message : String(cause)
     await db.sync_state.update(acs_system_id, { last_error: message })
@@ -238,8 +240,19 @@ export async function pullUsers(
   }
 }
 
-function wait(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** `ms` later, or at once (rejecting) when `signal` aborts: stopping never waits out a retry. */
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      if (signal?.aborted) reject(signal.reason as Error)
+      else resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+    if (signal?.aborted) done()
+  })
 }
 
 /** A page and the cache's mark taken before it was asked for (see UserCache.putListed). */
