@@ -1,6 +1,7 @@
 // Full sync of the load-test system into an empty cache: the app's pullUsers in Chromium,
 // against the raw SDK listing (Node) and a raw IndexedDB write of the same users (Chromium).
 import { SeamHttp } from '@seamapi/http'
+import { runLink } from './link.mjs'
 import { judge, openBenchPage, round, timed } from './lib.mjs'
 
 const TARGET = 1.3
@@ -67,9 +68,11 @@ export async function run(ctx) {
 
   const row = judge('sync', app.ms, { raw_sdk: sdk.ms, raw_idb_put: raw.ms }, TARGET)
   if (indexed) row.info = { raw_idb_put_app_indexes: indexed.ms }
+  const link = await runLink(ctx, acs_system_id)
   return {
-    row,
+    row: [row, link.row],
     json: {
+      ...link.json,
       users,
       page_size: pageSize,
       app_ms: round(app.ms),

@@ -9,6 +9,12 @@ import { databaseName } from './lib/db/load'
 import { Outbox } from './lib/sync/outbox'
 import { pullSystems, pullUsers } from './lib/sync/pull'
 import { Replayer } from './lib/sync/replayer'
+import {
+  FULL_SYNC_MAX_AGE_MS,
+  listingMaxAgeMs,
+  REFRESH_INTERVAL_MS,
+  SyncEngine,
+} from './lib/sync/engine'
 import type { UserPage } from '../shared/contract'
 import type { AcsUser } from '../shared/domain'
 import { unwrap } from '../shared/errors'
@@ -51,11 +57,33 @@ export interface KeyholderBench {
   }): Promise<{ ms: number; edits: number; calls: Record<string, { count: number; ms: number }> }>
   /** The name of the database the app opens for the active workspace. */
   appDatabase(): Promise<string>
+  /**
+   * Like `sync`, but on a link that drops: a run that fails is run again at once (as the
+   * engine does when the connection is back), resuming where it stopped, until one completes.
+   */
+  syncResuming(options: {
+    db: string
+    acs_system_id: string
+    pageSize: number
+  }): Promise<SyncRun & { runs: number }>
+  /**
+   * Starts the app's sync engine on `db` (already synced), lets its start-up check finish, then
+   * runs `refresh` (the once-a-minute look for changes) `ticks` times, telling the caller
+   * before (`mark`) so it can count the bytes of just those. Returns the engine's schedule.
+   */
+  idleRefresh(options: { db: string; ticks: number }): Promise<{
+    refresh_interval_ms: number
+    listing_max_age_ms: number
+    users: number
+    listed: number
+  }>
 }
 
 declare global {
   interface Window {
     keyholderBench?: KeyholderBench
+    /** Exposed by the bench script (Playwright) to hear when to start counting. */
+    keyholderBenchMark?: () => Promise<void>
   }
 }
 
@@ -84,6 +112,67 @@ async function sync(options: {
     const cached = await usersOfSystem(db, acs_system_id).count()
     return { ms, pages: progress.pages, users: progress.users, cached }
   } finally {
+    db.close()
+  }
+}
+
+async function syncResuming(options: {
+  db: string
+  acs_system_id: string
+  pageSize: number
+}): Promise<SyncRun & { runs: number }> {
+  const { acs_system_id, pageSize } = options
+  const db = await emptyCache(options.db)
+  try {
+    await pullSystems(db, api)
+    const started = performance.now()
+    for (let runs = 1; ; runs++) {
+      try {
+        const progress = await pullUsers(db, api, acs_system_id, { pageSize })
+        const ms = performance.now() - started
+        const cached = await usersOfSystem(db, acs_system_id).count()
+        return { ms, pages: progress.pages, users: progress.users, cached, runs }
+      } catch (cause) {
+        if (runs >= 50) throw cause
+        console.warn(`listing run ${runs} failed: ${String(cause)}`)
+      }
+    }
+  } finally {
+    db.close()
+  }
+}
+
+async function idleRefresh(options: { db: string; ticks: number }): Promise<{
+  refresh_interval_ms: number
+  listing_max_age_ms: number
+  users: number
+  listed: number
+}> {
+  const db = new KeyholderDb(options.db)
+  await db.open()
+  // The timer's own refreshes would come only after a minute: the ticks below stand for them.
+  const engine = new SyncEngine(db, api)
+  let listed = 0
+  engine.onSynced(() => (listed += 1))
+  try {
+    await engine.start()
+    if (engine.status.connectivity !== 'online') {
+      throw new Error(`the app is ${engine.status.connectivity}, not online`)
+    }
+    await engine.refresh()
+    await window.keyholderBenchMark?.()
+    listed = 0
+    for (let i = 0; i < options.ticks; i++) await engine.refresh()
+    let users = 0
+    await db.sync_state.each((state) => (users += state.user_count))
+    return {
+      refresh_interval_ms: REFRESH_INTERVAL_MS,
+      listing_max_age_ms: listingMaxAgeMs(FULL_SYNC_MAX_AGE_MS, users),
+      users,
+      listed,
+    }
+  } finally {
+    await engine.stop()
     db.close()
   }
 }
@@ -220,4 +309,12 @@ async function appDatabase(): Promise<string> {
   return databaseName(unwrap(await api.invoke('app.info', {})).active_workspace.workspace_id)
 }
 
-window.keyholderBench = { sync, rawIdbPut, prepareReplay, replay, appDatabase }
+window.keyholderBench = {
+  sync,
+  syncResuming,
+  rawIdbPut,
+  prepareReplay,
+  replay,
+  appDatabase,
+  idleRefresh,
+}

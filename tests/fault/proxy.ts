@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { gunzipSync } from 'node:zlib'
 
 /**
  * What the proxy does to one request:
@@ -113,9 +114,17 @@ export async function startFaultProxy(
             },
           },
           (answer) => {
-            void readAll(answer).then((answerBody) => {
+            void readBytes(answer).then((answerBytes) => {
               const status = answer.statusCode ?? 502
-              if (status >= 200 && status < 300) count(path, body, answerBody)
+              // Passed on as sent (gzip included); read as text only to count writes.
+              const answerBody = () =>
+                (answer.headers['content-encoding'] === 'gzip'
+                  ? gunzipSync(answerBytes)
+                  : answerBytes
+                ).toString('utf8')
+              if (status >= 200 && status < 300 && WRITE_PATHS[path]) {
+                count(path, body, answerBody())
+              }
               done()
               // The server has applied the request; the client never hears about it.
               if (fault.kind === 'drop_response') return req.socket.destroy()
@@ -125,7 +134,7 @@ export async function startFaultProxy(
                 return void res.end(JSON.stringify({ ok: false, error }))
               }
               res.writeHead(status, answer.headers)
-              res.end(answerBody)
+              res.end(answerBytes)
             })
           },
         )
@@ -173,11 +182,15 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
-function readAll(stream: IncomingMessage): Promise<string> {
+function readBytes(stream: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     stream.on('data', (c: Buffer) => chunks.push(c))
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    stream.on('end', () => resolve(Buffer.concat(chunks)))
     stream.on('error', reject)
   })
+}
+
+async function readAll(stream: IncomingMessage): Promise<string> {
+  return (await readBytes(stream)).toString('utf8')
 }

@@ -15,6 +15,7 @@ import {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { constants as zlibConstants, gzipSync } from 'node:zlib'
 import { ApiError, ARRAY_PARAMS, routes, type RouteContext } from './routes'
 import { externalTypes } from '../../shared/catalogue'
 import type { FakeUser, SandboxWorld } from './world'
@@ -233,11 +234,26 @@ function send(res: ServerResponse, answer: Answer): void {
   res.writeHead(answer.status, headers).end(answer.body)
 }
 
+/** Answers smaller than this go as they are: gzip would save little and cost a round of CPU. */
+const COMPRESS_FROM_BYTES = 1024
+
+/**
+ * JSON as Seam's servers send it: gzip-compressed when the client accepts it (the SDK's axios
+ * always does) and it is worth it, which makes a page of 1,000 people about a tenth the bytes.
+ */
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value)
+  const json = JSON.stringify(value)
+  const accepts = /\bgzip\b/.test(String(res.req?.headers['accept-encoding'] ?? ''))
+  const compress = accepts && json.length >= COMPRESS_FROM_BYTES
+  // Level 4: nearly the size of the default level at about half its CPU.
+  const body = compress
+    ? gzipSync(json, { level: 4, strategy: zlibConstants.Z_DEFAULT_STRATEGY })
+    : Buffer.from(json)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
+    'content-length': body.length,
+    vary: 'accept-encoding',
+    ...(compress && { 'content-encoding': 'gzip' }),
   })
   res.end(body)
 }

@@ -185,7 +185,8 @@ export class UserCache {
 
   /**
    * Writes a listing page in its own transaction. A person written here since `mark` (taken
-   * before the page was asked for) keeps the newer copy, or stays deleted.
+   * before the page was asked for) keeps the newer copy, or stays deleted. The people written
+   * are announced when it commits: a listing cut off half-way still shows what it brought.
    */
   async putListed(users: AcsUser[], mark: number): Promise<void> {
     await this.#db.transaction('rw', this.#db.acs_users, async () => {
@@ -193,9 +194,8 @@ export class UserCache {
       // has written (and marked) its person by now.
       const fresh = users.filter((u) => !this.newerSince(u.acs_user_id, mark))
       await this.#db.acs_users.bulkPut(fresh.map(toCachedUser))
+      this.#change().changed.push(...fresh.map((u) => u.acs_user_id))
     })
-    // The listing announces the system once complete (finishListing): 1,000 ids a page would
-    // only make the screens re-read what they reload whole anyway.
   }
 
   /**

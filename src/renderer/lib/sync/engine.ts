@@ -4,6 +4,8 @@ import { describeStorageError, type KeyholderDb } from '../db/schema'
 import { Outbox } from './outbox'
 import {
   changedSinceLastSync,
+  hasOpenListing,
+  PAGE_RETRY_DELAYS_MS,
   pullSystems,
   pullUsers,
   type PullOptions,
@@ -25,6 +27,28 @@ export interface EngineStatus {
 
 type PullPlan = Pick<PullOptions, 'eventsSeenUntil'>
 
+/** How often a workspace online looks for changes (events), unless told otherwise. */
+export const REFRESH_INTERVAL_MS = 60_000
+/** The age after which a small workspace is listed again, unless told otherwise. */
+export const FULL_SYNC_MAX_AGE_MS = 15 * 60_000
+
+/** Up to this many people in the workspace, listings are renewed as often as the options say. */
+export const LISTING_SCALE_FROM_USERS = 5_000
+/** However big the workspace, a listing is renewed at least this often. */
+export const MAX_LISTING_AGE_MS = 6 * 60 * 60_000
+
+/**
+ * How old a listing may grow, while nothing signals a change, in a workspace of `users`
+ * people: `baseMs` up to 5,000 people, longer in proportion beyond (with the default 15
+ * minutes, 2.5 hours at 50,000), at most 6 hours. An idle, online workspace then lists at
+ * most about 20,000 people an hour: never more than one full listing an hour past that size.
+ * People created or deleted elsewhere raise events, which ask for a listing within a minute.
+ */
+export function listingMaxAgeMs(baseMs: number, users: number): number {
+  const scaled = baseMs * Math.max(1, users / LISTING_SCALE_FROM_USERS)
+  return Math.max(baseMs, Math.min(scaled, MAX_LISTING_AGE_MS))
+}
+
 export interface EngineOptions {
   /** How often to look for changes while online. */
   refreshIntervalMs?: number
@@ -35,6 +59,8 @@ export interface EngineOptions {
    * longer ago than this: changes made elsewhere meanwhile (a rename, say) raise no event.
    */
   startFullSyncAfterMs?: number
+  /** Waits before asking again for a listing page that failed (see pullUsers). */
+  pageRetryDelaysMs?: number[]
   replayer?: ReplayerOptions
 }
 
@@ -73,6 +99,8 @@ export class SyncEngine {
   }
   #timer: ReturnType<typeof setInterval> | undefined
   #pulling: Promise<void> | null = null
+  /** Aborted by stop: a listing waiting to retry a page gives up at once. */
+  #stopping = new AbortController()
   #unsubscribe: (() => void)[] = []
   /** The other pages of this database, while started (null: none can be told, or stopped). */
   #pages: PageChannel | null = null
@@ -85,9 +113,10 @@ export class SyncEngine {
     this.#db = db
     this.#api = api
     this.#options = {
-      refreshIntervalMs: 60_000,
-      fullSyncMaxAgeMs: 15 * 60_000,
+      refreshIntervalMs: REFRESH_INTERVAL_MS,
+      fullSyncMaxAgeMs: FULL_SYNC_MAX_AGE_MS,
       startFullSyncAfterMs: 5 * 60_000,
+      pageRetryDelaysMs: PAGE_RETRY_DELAYS_MS,
       ...options,
     }
     this.outbox = new Outbox(db)
@@ -127,6 +156,7 @@ export class SyncEngine {
   }
 
   async start(): Promise<void> {
+    this.#stopping = new AbortController()
     this.#unsubscribe.push(
       this.#api.on('connectivity', (state) => this.#onConnectivity(state.state)),
       this.outbox.subscribe(() => void this.#trackReplay()),
@@ -140,6 +170,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer)
+    this.#stopping.abort()
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
     this.#pages = null
     await this.replayer.stop()
@@ -164,11 +195,20 @@ export class SyncEngine {
     return this.#pull(async (acs_system_id) => {
       const state = await this.#db.sync_state.get(acs_system_id)
       const age = state?.last_synced_at ? Date.now() - Date.parse(state.last_synced_at) : Infinity
-      if (age > maxAgeMs) return this.#fullListing(acs_system_id)
+      if (age > (await this.#maxAgeForWorkspace(maxAgeMs))) return this.#fullListing(acs_system_id)
+      // A listing cut off goes on from where it stopped, whatever asked for it.
+      if (hasOpenListing(this.#db, acs_system_id)) return this.#fullListing(acs_system_id)
       const events = await changedSinceLastSync(this.#db, this.#api, acs_system_id)
       if (!events) return {}
       return events.changed && { eventsSeenUntil: events.seenUntil }
     })
+  }
+
+  /** {@link listingMaxAgeMs} for the people this workspace had at its last listings. */
+  async #maxAgeForWorkspace(baseMs: number): Promise<number> {
+    let users = 0
+    await this.#db.sync_state.each((state) => (users += state.user_count))
+    return listingMaxAgeMs(baseMs, users)
   }
 
   /**
@@ -195,6 +235,8 @@ export class SyncEngine {
           if (!planned) continue
           await pullUsers(this.#db, this.#api, system.acs_system_id, {
             ...planned,
+            retryDelaysMs: this.#options.pageRetryDelaysMs,
+            signal: this.#stopping.signal,
             onProgress: (syncing) => this.#set({ syncing }),
           })
           for (const listener of this.#synced) listener(system.acs_system_id, true)
@@ -203,9 +245,10 @@ export class SyncEngine {
       } catch (cause) {
         const storage = describeStorageError(cause)
         const message = cause instanceof Error ? cause.message : String(cause)
+        const stopped = this.#stopping.signal.aborted
         this.#set({
           syncing: null,
-          ...(storage ? { storageError: storage } : { lastError: message }),
+          ...(stopped ? {} : storage ? { storageError: storage } : { lastError: message }),
         })
       } finally {
         this.#pulling = null
