@@ -16,6 +16,7 @@ import {
   poll,
   closeDialog,
   connection,
+  loseConnection,
   dialog,
   newProfile,
   openPerson,
@@ -103,9 +104,7 @@ test('a conflict shows what you saw, what Seam has and your change; keep mine, o
   await openPerson(page, theirsWin.name)
   const seenPhone = (await serverUser(seam, theirsWin.acs_user_id))!.phone_number
 
-  cut = true
-  await page.getByRole('button', { name: 'Sync now' }).click()
-  await waitForConnection(page, 'Offline')
+  await loseConnection(page, () => (cut = true))
   await editOffline(mineWins, 'Email', 'mine@keyholder.example')
   await editOffline(theirsWin, 'Phone', '020 7946 0111')
   // Meanwhile, someone at another desk changes the same fields in Seam.

@@ -80,6 +80,18 @@ export async function waitForConnection(page: Page, state: 'Online' | 'Offline')
   )
 }
 
+/**
+ * The clerk's connection drops: `cut` makes every request fail from now on, and the app
+ * notices at its next request. "Sync now" makes one, unless something under way already does
+ * (a listing disables the button, and may itself turn the app offline first).
+ */
+export async function loseConnection(page: Page, cut: () => void) {
+  cut()
+  const sync = page.getByRole('button', { name: 'Sync now' })
+  if (await sync.isEnabled()) await sync.click({ timeout: 5_000 }).catch(() => undefined)
+  await waitForConnection(page, 'Offline')
+}
+
 /** "200 people", "3 people match “ann”": the count above the table, as a number. */
 export async function peopleShown(page: Page): Promise<number> {
   const count = page

@@ -18,6 +18,7 @@ import { launchChromium, screenshot, startHarness, type Harness } from './suppor
 import {
   closeDialog,
   connection,
+  loseConnection,
   details,
   dialog,
   newProfile,
@@ -81,11 +82,7 @@ afterAll(async () => {
   await sandbox?.stop()
 })
 
-async function goOffline() {
-  cut = true
-  await page.getByRole('button', { name: 'Sync now' }).click()
-  await waitForConnection(page, 'Offline')
-}
+const goOffline = () => loseConnection(page, () => (cut = true))
 
 async function comeBack() {
   cut = false
