@@ -2,6 +2,8 @@
 // and how a result is judged and printed. Everything runs on 127.0.0.1.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { readdir, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { chromiumArgs, chromiumPath } from '../chromium.mjs'
 import { HARNESS_ENTRY, root } from '../lib.mjs'
@@ -116,6 +118,80 @@ export function judge(metric, appMs, floors, target) {
   const floorMs = Math.max(...Object.values(floors))
   const ratio = appMs / floorMs
   return { metric, app_ms: appMs, floors, ratio, target, pass: ratio <= target }
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/**
+ * Runs `fn`; with `profile` ({ path, intervalUs? }), records a Chromium CPU profile of `page`
+ * meanwhile (through CDP), writes it to `path` (open it in Chromium's DevTools, Performance
+ * tab) and logs where the time went.
+ */
+export async function profiled(ctx, page, profile, fn) {
+  if (!profile) return fn()
+  const cdp = await ctx.context.newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  if (profile.intervalUs) {
+    await cdp.send('Profiler.setSamplingInterval', { interval: profile.intervalUs })
+  }
+  await cdp.send('Profiler.start')
+  try {
+    return await fn()
+  } finally {
+    const { profile: data } = await cdp.send('Profiler.stop')
+    await cdp.detach()
+    await writeFile(profile.path, JSON.stringify(data))
+    ctx.log(`profile ${profile.path}:\n${summarizeProfile(data)}`)
+  }
+}
+
+/** The functions (and files) with the most self time in a CPU profile, as text lines. */
+export function summarizeProfile(profile, top = 12) {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map()
+  const files = new Map()
+  let total = 0
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000
+    const { functionName, url, lineNumber } = byNode.get(id).callFrame
+    const file = url.replace(/^.*\//, '').replace(/\?.*$/, '') || '(native)'
+    const name = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`
+    self.set(name, (self.get(name) ?? 0) + ms)
+    files.set(file, (files.get(file) ?? 0) + ms)
+    total += ms
+  })
+  const lines = (map) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(
+        ([name, ms]) =>
+          `  ${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`,
+      )
+  return [
+    `  ${total.toFixed(0)} ms sampled; self time by function:`,
+    ...lines(self),
+    '  by file:',
+    ...lines(files),
+  ].join('\n')
+}
+
+/** Bytes on disk of the IndexedDB databases of `host` in a Chromium profile folder. */
+export async function idbDiskBytes(profileDir, host = '127.0.0.1') {
+  let bytes = 0
+  const visit = async (dir, inside) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      const here = inside || (/indexeddb/i.test(entry.name) && entry.name.includes(host))
+      if (entry.isDirectory()) await visit(path, here)
+      else if (here && entry.isFile()) bytes += (await stat(path)).size
+    }
+  }
+  await visit(profileDir, false)
+  return bytes
 }
 
 export function round(ms) {

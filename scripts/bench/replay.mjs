@@ -5,6 +5,7 @@ import {
   DEMO_USERS,
   judge,
   openBenchPage,
+  profiled,
   round,
   startHarness,
   startSandboxServer,
@@ -74,25 +75,22 @@ async function measure(ctx, harness, count, label, target = TARGET) {
 
   const appEdits = edits(users, count, 'app')
   const page = await openBenchPage(ctx.context, harness)
-  const cdp = process.env.BENCH_PROFILE ? await ctx.context.newCDPSession(page) : null
-  if (cdp) {
-    await cdp.send('Profiler.enable')
-    await cdp.send('Profiler.start')
-  }
   const db = `${DB}-${label.replace(/\W+/g, '-')}`
-  await page.evaluate((options) => window.keyholderBench.prepareReplay(options), {
-    db,
-    edits: appEdits,
-    systems: (await demoSystems(seam)).map((s) => s.acs_system_id),
-  })
-  const appCpuBefore = serverCpu()
-  const app = await page.evaluate((options) => window.keyholderBench.replay(options), { db })
-  const appServerMs = cpuSince(appCpuBefore)
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop')
-    const { writeFileSync } = await import('node:fs')
-    writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile))
-  }
+  const { app, appServerMs } = await profiled(
+    ctx,
+    page,
+    ctx.profile?.(label.replace(/\W+/g, '-')),
+    async () => {
+      await page.evaluate((options) => window.keyholderBench.prepareReplay(options), {
+        db,
+        edits: appEdits,
+        systems: (await demoSystems(seam)).map((s) => s.acs_system_id),
+      })
+      const appCpuBefore = serverCpu()
+      const app = await page.evaluate((options) => window.keyholderBench.replay(options), { db })
+      return { app, appServerMs: cpuSince(appCpuBefore) }
+    },
+  )
   await page.close()
   ctx.log(`${label}: app replayed ${app.edits} queued updates in ${round(app.ms)} ms`)
   for (const [channel, { count: n, ms }] of Object.entries(app.calls)) {
