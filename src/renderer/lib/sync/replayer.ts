@@ -1,7 +1,7 @@
 import { REQUEST_TIMEOUT_MS } from '../../../shared/contract'
 import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderError } from '../../../shared/errors'
-import { describeStorageError, type CachedUser, type KeyholderDb } from '../db/schema'
+import { describeStorageError, toCachedUser, type CachedUser, type KeyholderDb } from '../db/schema'
 import type { Api } from './api'
 import { commitSuccess, unchanged } from './commit'
 import { CurrentReader } from './current-reader'
@@ -541,8 +541,9 @@ export class Replayer {
     let cached: CachedUser | undefined
     const result = await this.#writes.run(async () => {
       const outcome = await commitSuccess(db, entry, user)
+      // What Seam has now is `user`, as just cached; without it, the copy the commit kept.
       if (outcome === 'done' && entry.op !== 'delete') {
-        cached = await db.acs_users.get(user?.acs_user_id ?? entry.target_id)
+        cached = user ? toCachedUser(user) : await db.acs_users.get(entry.target_id)
       }
       return outcome
     })
