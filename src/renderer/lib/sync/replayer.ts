@@ -17,9 +17,11 @@ import { defaultReplayLock, type ReplayLock } from './replay-lock'
 
 export interface ReplayerOptions {
   /**
-   * Users replayed at the same time (8 unless set); one user's edits always go strictly in
-   * order. Measured with `npm run bench`: 4 → 8 halves a replay's time with a real server's
+   * Requests under way at the same time (8 unless set), each for another user; one user's
+   * edits always go strictly in order, and a success being committed no longer counts.
+   * Measured with `npm run bench`: 4 → 8 halves a replay's time with a real server's
    * latency and lets more confirmations share a transaction; 429 answers still slow it down.
+   * 16 was no clearer a gain than the run-to-run noise on a shared 2-core machine.
    */
   concurrency?: number
   baseDelayMs?: number
