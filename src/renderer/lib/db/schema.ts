@@ -77,6 +77,13 @@ export class KeyholderDb extends Dexie {
     // (and a create would go again unchecked). Strict flushes each commit to disk; measured
     // with `npm run bench`, the cost is within the run-to-run noise of sync and replay.
     super(name, { chromeTransactionDurability: 'strict' })
+    // Dexie's live queries are not used (each store owner announces its own commits, and
+    // page-channel.ts tells the other pages), so the middleware that serves them only costs:
+    // it tracks the key ranges every write touches, keeps a copy of what was read, and posts
+    // them to every page over a BroadcastChannel after each commit. A replay spent about a
+    // tenth of its page time there (measured with `npm run bench -- --only replay`).
+    this.unuse({ stack: 'dbcore', name: 'Observability' })
+    this.unuse({ stack: 'dbcore', name: 'Cache' })
     this.version(1).stores({
       // Every index is paid for on each of the 50,000 writes of a full sync, so only what a
       // query uses: a system's users in name order (the first screenful, and the system's

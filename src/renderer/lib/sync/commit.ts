@@ -2,7 +2,7 @@ import type { AcsUser } from '../../../shared/domain'
 import type { KeyholderDb } from '../db/schema'
 import { userTables } from '../db/user-cache'
 import { operations } from './operations'
-import { supersededBy } from './order'
+import { GOES_AHEAD, supersededBy } from './order'
 import type { OutboxEntry } from './outbox-types'
 
 /** Whether the stored entry is still the one a decision was made about. */
@@ -38,7 +38,10 @@ export async function commitSuccess(
     const stored = await db.outbox.get(entry.id)
     if (!stored || !unchanged(stored, entry)) return 'changed'
     if (!(await operations[stored.op].commit(db, stored as never, user))) return 'claimed'
-    const queue = await db.outbox.where('target_id').equals(stored.target_id).sortBy('id')
+    // Only an edit that goes ahead of others can make them moot: the others skip the read.
+    const queue = GOES_AHEAD.has(stored.op)
+      ? await db.outbox.where('target_id').equals(stored.target_id).sortBy('id')
+      : []
     for (const other of supersededBy(stored, queue)) {
       await db.outbox.put({
         ...other,

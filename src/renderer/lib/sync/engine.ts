@@ -90,6 +90,8 @@ export class SyncEngine {
   /** Online once since start: the first time, older listings are renewed (see options). */
   #wasOnline = false
   #tracking: Promise<void> = Promise.resolve()
+  /** A count is queued and has not started: a change now is counted by it. */
+  #countDue = false
   #status: EngineStatus = {
     connectivity: 'checking',
     syncing: null,
@@ -262,8 +264,15 @@ export class SyncEngine {
    * added while sending, and the bar goes away when nothing is left that can be sent now.
    */
   #trackReplay(): Promise<void> {
-    // In order: an older count finishing late must not undo a newer one.
-    this.#tracking = this.#tracking.then(() => this.#countReplay())
+    // In order: an older count finishing late must not undo a newer one. Changes that come
+    // while a count is waiting to start share it: a replay announces each mark and each
+    // commit, and a count per announcement reads the whole outbox over and over.
+    if (this.#countDue) return this.#tracking
+    this.#countDue = true
+    this.#tracking = this.#tracking.then(() => {
+      this.#countDue = false
+      return this.#countReplay()
+    })
     return this.#tracking
   }
 
