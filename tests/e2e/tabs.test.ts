@@ -59,6 +59,9 @@ test('an edit made in the second tab is sent once by the first, and shows confir
   await poll(() => create.count()).toBe(0)
 
   // Only the first tab sends: nothing there asks for a scan, the second tab's notice does.
+  await poll(async () => (await serverUserByName(app.seam, NEWCOMER)).length, {
+    timeout: 30_000,
+  }).toBe(1)
   await poll(() => queueSummary(second), { timeout: 30_000 }).toBe(SETTLED)
   expect(await serverUserByName(app.seam, NEWCOMER)).toHaveLength(1)
   // The second tab never took the lock over: the first one sent it.
@@ -86,6 +89,12 @@ test('when the first tab dies, the second takes over sending', async () => {
   await create.getByLabel('System').selectOption({ label: HARBOUR })
   await create.getByLabel('Full name').fill(name)
   await create.getByRole('button', { name: 'Create user' }).click()
+  await poll(() => create.count()).toBe(0)
+  // The queue read "settled" before the click too: wait for Seam to have them, then for the
+  // queue to empty, and only then count them.
+  await poll(async () => (await serverUserByName(app.seam, name)).length, {
+    timeout: 30_000,
+  }).toBe(1)
   await poll(() => queueSummary(second), { timeout: 30_000 }).toBe(SETTLED)
   expect(await serverUserByName(app.seam, name)).toHaveLength(1)
 })
