@@ -45,6 +45,21 @@ test('a write is announced once its transaction commits, and never if it aborts'
   expect(await db.acs_users.get('u3')).toBeUndefined()
 })
 
+test('a listing page written while a confirmed edit commits does not put the older copy back', async () => {
+  const { db } = open()
+  await db.transaction('rw', userTables(db), () => db.users.put(person('u1', 'Old Name')))
+  const mark = db.users.mark() // the page is asked for…
+  // …and written while an earlier transaction, which reads first, is still marking its person
+  // (as a confirmed edit's commit reads its outbox entry before it writes).
+  const edit = db.transaction('rw', [db.outbox, ...userTables(db)], async () => {
+    await db.outbox.get('entry')
+    await db.users.put(person('u1', 'New Name'))
+  })
+  const page = db.users.putListed([person('u1', 'Old Name')], mark)
+  await Promise.all([edit, page])
+  expect((await db.acs_users.get('u1'))?.full_name).toBe('New Name')
+})
+
 test('writes outside a transaction are refused: nothing escapes the announcements', async () => {
   const { db } = open()
   await expect(db.users.put(person('u1', 'Ana'))).rejects.toThrow(/inside a transaction/)

@@ -190,8 +190,10 @@ export class UserCache {
    */
   async putListed(users: AcsUser[], mark: number): Promise<void> {
     await this.#db.transaction('rw', this.#db.acs_users, async () => {
-      // Judged inside the transaction: a confirmed edit's transaction made before this one
-      // has written (and marked) its person by now.
+      // Judged once this transaction runs: its first request answers only after every earlier
+      // transaction on these people (a confirmed edit's commit) has committed, and so marked
+      // them. The body itself starts at once, while such a commit may still be reading.
+      await this.#db.acs_users.limit(1).primaryKeys()
       const fresh = users.filter((u) => !this.newerSince(u.acs_user_id, mark))
       await this.#db.acs_users.bulkPut(fresh.map(toCachedUser))
       this.#change().changed.push(...fresh.map((u) => u.acs_user_id))
