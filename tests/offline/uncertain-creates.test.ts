@@ -213,6 +213,8 @@ describe('the sandbox behind the fault proxy', () => {
     const [asked] = await client.db.outbox.toArray()
     expect(asked).toMatchObject({ op: 'create', status: 'ask' })
     expect(asked!.candidates!.map((c) => c.acs_user_id)).toEqual([colleague])
+    // A full match by what was sent: the question must not say details differ.
+    expect(asked!.candidates!.map((c) => c.strong)).toEqual([true])
     expect(await realIdOf(client, target_id)).toBeUndefined()
     await client.replayer.stop()
   })

@@ -148,7 +148,7 @@ async function reconcile(db: KeyholderDb, api: Api, entry: EntryOf<'create'>): P
   )
   const strong = open.filter((u) => likeness(entry.params, u).strong)
   if (strong.length === 1 && !onlyNamed(entry.params)) return { kind: 'done', user: strong[0]! }
-  if (strong.length > 1) return { kind: 'ask', candidates: strong.map((u) => candidate(u, true)) }
+  if (strong.length) return { kind: 'ask', candidates: strong.map((u) => candidate(u, true)) }
   const loose = open.filter((u) => likeness(entry.params, u).loose)
   return { kind: 'ask', candidates: loose.map((u) => candidate(u, false)) }
 }
