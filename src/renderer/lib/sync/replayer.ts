@@ -524,8 +524,9 @@ export class Replayer {
         attempts: stored.attempts + 1,
         attempt_started_at: now,
         ...(lookalikes && { lookalikes }),
+        // Kept from the first send, even if Seam's time was unknown then.
         ...(created_after !== undefined && {
-          created_after: stored.created_after ?? created_after,
+          created_after: stored.created_after !== undefined ? stored.created_after : created_after,
         }),
       } as OutboxEntry
       await db.outbox.put(next)
@@ -650,16 +651,26 @@ export class Replayer {
   }
 
   /** A lost create that Seam's people do not settle for sure: the person says who it is. */
-  async #ask(entry: OutboxEntry, candidates: Candidate[]): Promise<false> {
-    const patch = {
-      status: 'ask' as const,
-      candidates,
-      last_error: {
-        kind: 'local' as const,
-        message: candidates.length
-          ? 'Seam did not confirm this new person, and someone like them is there now.'
-          : 'Seam did not confirm this new person, and they are not there.',
-      },
+  async #ask(entry: OutboxEntry, found: Candidate[]): Promise<false> {
+    const db = this.#db
+    const patch = async (): Promise<Partial<OutboxEntry>> => {
+      // Another create may have claimed one of them since they were found (its commit takes
+      // them off creates already asking, which this one was not yet).
+      const ids = found.map((c) => c.acs_user_id)
+      const taken = new Set(
+        (await db.id_map.where('acs_user_id').anyOf(ids).toArray()).map((m) => m.acs_user_id),
+      )
+      const candidates = found.filter((c) => !taken.has(c.acs_user_id))
+      return {
+        status: 'ask',
+        candidates,
+        last_error: {
+          kind: 'local',
+          message: candidates.length
+            ? 'Seam did not confirm this new person, and someone like them is there now.'
+            : 'Seam did not confirm this new person, and they are not there.',
+        },
+      }
     }
     if (await this.#patch(entry, patch)) this.#announce()
     return false
@@ -667,14 +678,19 @@ export class Replayer {
 
   /**
    * Updates the entry (and caches `fresh`, Seam's copy read since) unless the entry changed
-   * since it was read; then it simply goes round again.
+   * since it was read; then it simply goes round again. A patch that must be read in the same
+   * transaction is given as a function.
    */
-  async #patch(entry: OutboxEntry, patch: Partial<OutboxEntry>, fresh?: AcsUser): Promise<boolean> {
+  async #patch(
+    entry: OutboxEntry,
+    patch: Partial<OutboxEntry> | (() => Promise<Partial<OutboxEntry>>),
+    fresh?: AcsUser,
+  ): Promise<boolean> {
     const db = this.#db
     const applied = await this.#writes.run(async () => {
       const stored = await db.outbox.get(entry.id)
       if (!stored || !unchanged(stored, entry)) return false
-      await db.outbox.put({ ...stored, ...patch })
+      await db.outbox.put({ ...stored, ...(typeof patch === 'function' ? await patch() : patch) })
       if (fresh) await db.users.put(fresh)
       return true
     })
