@@ -52,13 +52,7 @@ export class Session {
 
   async call<T>(fn: (client: SeamClient) => Promise<T>): Promise<T> {
     // Checked in the same turn as the client is picked: a switch cannot come in between.
-    const meant = requestScope.getStore()?.workspace_id
-    if (meant !== undefined && meant !== this.activeWorkspace().workspace_id) {
-      throw new KeyholderFailure({
-        kind: 'unreachable',
-        message: 'Not sent: Keyholder has switched to another workspace since this was asked for.',
-      })
-    }
+    this.#checkScope()
     const client = await this.#getClient()
     try {
       const value = await fn(client)
@@ -73,7 +67,19 @@ export class Session {
 
   /** Seam's time as its latest answer stated it; no request of its own. */
   async serverTime(): Promise<string | null> {
+    this.#checkScope()
     return (await this.#getClient()).serverTime()
+  }
+
+  /** Refuses a request meant for a workspace that is no longer the active one. */
+  #checkScope(): void {
+    const meant = requestScope.getStore()?.workspace_id
+    if (meant !== undefined && meant !== this.activeWorkspace().workspace_id) {
+      throw new KeyholderFailure({
+        kind: 'unreachable',
+        message: 'Not sent: Keyholder has switched to another workspace since this was asked for.',
+      })
+    }
   }
 
   async info(): Promise<AppInfo> {
