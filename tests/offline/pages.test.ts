@@ -37,18 +37,24 @@ interface Page {
 }
 
 /** One page: its own connection to database `name`, its own engine; not started. */
-function openPage(name: string, options: { startFullSyncAfterMs?: number } = {}): Page {
+function openPage(
+  name: string,
+  options: { startFullSyncAfterMs?: number; before?: (channel: string) => Promise<void> } = {},
+): Page {
   const db = new KeyholderDb(name)
   const calls: string[] = []
   const api: KeyholderApi = {
-    invoke: (channel, request, scope) => {
+    invoke: async (channel, request, scope) => {
       calls.push(channel)
+      await options.before?.(channel)
       return rig.api.invoke(channel, request, scope)
     },
     on: () => () => undefined,
   }
   const engine = new SyncEngine(db, api, {
-    ...options,
+    ...(options.startFullSyncAfterMs !== undefined && {
+      startFullSyncAfterMs: options.startFullSyncAfterMs,
+    }),
     replayer: { baseDelayMs: 5, maxDelayMs: 50, settleAfterMs: 100 },
   })
   return { db, engine, calls }
@@ -130,6 +136,39 @@ test("an edit queued in page B is sent at once by page A's replayer, and B's ind
   expect(await b.db.outbox.count()).toBe(0)
   expect((await rig.seam.acs.users.get({ acs_user_id: id })).full_name).toBe('Tab Two')
   await vi.waitFor(() => expect(index.row(id)?.name).toBe('Tab Two'))
+})
+
+test('a page that stops while an edit is on its way still tells the others it was confirmed', async () => {
+  const name = `keyholder-pages-${++dbCounter}`
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let sent = () => {}
+  const leaving = new Promise<void>((resolve) => (sent = resolve))
+  // Page A's update waits until A has been told to stop (a workspace switch, a closing window).
+  const a = openPage(name, {
+    before: async (channel) => {
+      if (channel !== 'users.update') return
+      sent()
+      await held
+    },
+  })
+  const b = openPage(name)
+  const aListed = synced(a.engine, true)
+  await start(a)
+  await aListed
+  await start(b)
+  const [someone] = await usersOfSystem(b.db, systemId).limit(1).toArray()
+  const id = someone!.acs_user_id
+
+  const confirmedInB = announced(b.db, (c) => c.elsewhere === true && c.changed.includes(id))
+  await a.engine.outbox.enqueue({ op: 'update', target_id: id, params: { full_name: 'Leaving' } })
+  await leaving
+  const stopped = a.engine.stop()
+  release()
+  await stopped
+  // A's commit, made while it stopped, reached B.
+  await confirmedInB
+  expect((await b.db.acs_users.get(id))?.full_name).toBe('Leaving')
 })
 
 test('only the page holding the lock lists Seam; another takes over when it closes', async () => {

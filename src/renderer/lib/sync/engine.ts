@@ -173,10 +173,13 @@ export class SyncEngine {
   async stop(): Promise<void> {
     clearInterval(this.#timer)
     this.#stopping.abort()
+    // A listing ends before the replay lock is let go (the next page to hold it lists next),
+    // and both before the other pages stop hearing from this one: what they commit meanwhile,
+    // and the end of the listing, still reach them.
+    await this.#pulling
+    await this.replayer.stop()
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
     this.#pages = null
-    await this.replayer.stop()
-    await this.#pulling
   }
 
   /**
@@ -228,7 +231,7 @@ export class SyncEngine {
     plan: (acs_system_id: string) => PullPlan | false | Promise<PullPlan | false>,
   ): Promise<void> {
     // Another page lists this database: two listings would race each other's writes.
-    if (this.#follower) return Promise.resolve()
+    if (this.#follower || this.#stopping.signal.aborted) return Promise.resolve()
     this.#pulling ??= (async () => {
       try {
         await pullSystems(this.#db, this.#api)
