@@ -109,7 +109,7 @@ function madeBefore(user: AcsUser, created_after: string | null | undefined): bo
 }
 
 /** The create named the person only by name: any namesake added meanwhile would match it. */
-function onlyNamed(sent: CreateUserInput): boolean {
+export function onlyNamed(sent: CreateUserInput): boolean {
   return !sent.email_address && !sent.phone_number && !sent.user_identity_id
 }
 
