@@ -9,7 +9,7 @@ import { usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { SyncEngine, listingMaxAgeMs } from '../../src/renderer/lib/sync/engine'
 import { UsersIndex } from '../../src/renderer/lib/users-index'
 import { startFaultProxy, type Fault, type FaultProxy } from '../fault/proxy'
-import { openClient, startRig, type OfflineRig } from '../support/offline'
+import { cachedIds, openClient, startRig, type OfflineRig, serverIds } from '../support/offline'
 
 const PAGE = 10
 
@@ -49,17 +49,6 @@ function reset(next: typeof rule = () => undefined): void {
   rule = next
 }
 
-async function serverIds(): Promise<string[]> {
-  const users = await rig.seam
-    .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 500 }))
-    .flattenToArray()
-  return users.map((u) => u.acs_user_id).sort()
-}
-
-async function cachedIds(client: ReturnType<typeof openClient>): Promise<string[]> {
-  return (await usersOfSystem(client.db, systemId).primaryKeys()).sort()
-}
-
 /** Every request from the k-th listing request on is cut before the server sees it. */
 const cutFrom =
   (k: number): typeof rule =>
@@ -69,7 +58,7 @@ const cutFrom =
 test('a listing cut after page k resumes at page k+1, and then counts as complete', async () => {
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
-  const total = Math.ceil((await serverIds()).length / PAGE)
+  const total = Math.ceil((await serverIds(rig.seam, systemId)).length / PAGE)
   const k = 3
 
   reset(cutFrom(k))
@@ -87,14 +76,14 @@ test('a listing cut after page k resumes at page k+1, and then counts as complet
   expect(listings).not.toContain(null)
   expect(listings).toHaveLength(total - k)
   expect(result).toMatchObject({ done: true, pages: total })
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
   expect((await client.db.sync_state.get(systemId))?.last_synced_at).toBeTruthy()
 })
 
 test('when Seam refuses the cursor, the listing starts over from the first page', async () => {
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
-  const total = Math.ceil((await serverIds()).length / PAGE)
+  const total = Math.ceil((await serverIds(rig.seam, systemId)).length / PAGE)
 
   reset(cutFrom(2))
   await expect(
@@ -116,7 +105,7 @@ test('when Seam refuses the cursor, the listing starts over from the first page'
   expect(listings[1]).toBeNull()
   expect(listings).toHaveLength(1 + total)
   expect(result).toMatchObject({ done: true, pages: total })
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
 })
 
 test('a page that fails is asked for again after growing waits, then the listing goes on', async () => {
@@ -144,7 +133,7 @@ test('a page that fails is asked for again after growing waits, then the listing
   const second = listings[1]!
   expect(listings.filter((c) => c === second)).toHaveLength(4)
   expect(result.done).toBe(true)
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
 
   // A page that keeps failing ends the run once the waits are used up.
   reset(() => ({ kind: 'status', status: 503 }))
@@ -183,7 +172,7 @@ test('the pages of a listing cut off half-way reach the users index at once', as
     pullUsers(client.db, rig.api, systemId, { pageSize: PAGE, retryDelaysMs: [] }),
   ).rejects.toThrow()
   await Promise.all(followed)
-  const written = await cachedIds(client)
+  const written = await cachedIds(client, systemId)
   expect(written).toHaveLength(2 * PAGE)
   expect(index.size).toBe(2 * PAGE)
   for (const id of written) expect(index.row(id)).toBeDefined()
@@ -194,7 +183,7 @@ test('people deleted elsewhere leave the cache once the resumed listing complete
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
   await pullUsers(client.db, rig.api, systemId, { pageSize: PAGE })
-  const before = await cachedIds(client)
+  const before = await cachedIds(client, systemId)
   const listedOrder = (
     await rig.seam
       .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 500 }))
@@ -212,19 +201,21 @@ test('people deleted elsewhere leave the cache once the resumed listing complete
     pullUsers(client.db, rig.api, systemId, { pageSize: PAGE, retryDelaysMs: [] }),
   ).rejects.toThrow()
   // A partial pass proves nobody gone.
-  expect(await cachedIds(client)).toEqual(before)
+  expect(await cachedIds(client, systemId)).toEqual(before)
 
   reset(cutFrom(2))
   await expect(
     pullUsers(client.db, rig.api, systemId, { pageSize: PAGE, retryDelaysMs: [] }),
   ).rejects.toThrow()
-  expect(await cachedIds(client)).toEqual(before)
+  expect(await cachedIds(client, systemId)).toEqual(before)
 
   reset()
   await pullUsers(client.db, rig.api, systemId, { pageSize: PAGE })
   expect(listings).not.toContain(null)
-  expect(await cachedIds(client)).toEqual(before.filter((id) => id !== early && id !== late))
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(
+    before.filter((id) => id !== early && id !== late),
+  )
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
 })
 
 test('a big workspace is listed less often while nothing signals a change', async () => {
@@ -271,7 +262,7 @@ test('a refresh goes on with a listing that was cut off, even when nothing asks 
   await engine.refresh()
   expect(listings[0]).toBe(cut)
   expect(engine.status.lastError).toBeNull()
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
   await engine.stop()
 })
 

@@ -5,7 +5,7 @@ import { changedSinceLastSync, pullSystems, pullUsers } from '../../src/renderer
 import { SyncEngine } from '../../src/renderer/lib/sync/engine'
 import type { SyncProgress } from '../../src/renderer/lib/sync/pull'
 import { describeStorageError, usersOfSystem } from '../../src/renderer/lib/db/schema'
-import { openClient, startRig, type OfflineRig } from '../support/offline'
+import { cachedIds, openClient, startRig, type OfflineRig, serverIds } from '../support/offline'
 
 let rig: OfflineRig
 let systemId: string
@@ -16,17 +16,6 @@ beforeAll(async () => {
 })
 afterAll(() => rig?.dispose())
 
-async function serverIds(): Promise<string[]> {
-  const users = await rig.seam
-    .createPaginator(rig.seam.acs.users.list({ acs_system_id: systemId, limit: 500 }))
-    .flattenToArray()
-  return users.map((u) => u.acs_user_id).sort()
-}
-
-async function cachedIds(client: ReturnType<typeof openClient>): Promise<string[]> {
-  return (await usersOfSystem(client.db, systemId).primaryKeys()).sort()
-}
-
 test('a full listing arrives page by page, with progress, and is recorded as synced', async () => {
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
@@ -35,8 +24,8 @@ test('a full listing arrives page by page, with progress, and is recorded as syn
     pageSize: 25,
     onProgress: (p) => progress.push(p),
   })
-  const expected = await serverIds()
-  expect(await cachedIds(client)).toEqual(expected)
+  const expected = await serverIds(rig.seam, systemId)
+  expect(await cachedIds(client, systemId)).toEqual(expected)
   expect(result).toMatchObject({ done: true, users: expected.length, total: expected.length })
   expect(progress.length).toBe(Math.ceil(expected.length / 25) + 1)
   expect(progress.map((p) => p.users)).toEqual(
@@ -51,7 +40,7 @@ test('an interrupted listing keeps the previous cache; the next complete one rem
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
   await pullUsers(client.db, rig.api, systemId, { pageSize: 25 })
-  const before = await cachedIds(client)
+  const before = await cachedIds(client, systemId)
 
   // Someone deletes a user elsewhere, then our next listing is cut off half-way.
   const gone = before[5]!
@@ -68,12 +57,12 @@ test('an interrupted listing keeps the previous cache; the next complete one rem
   await expect(
     pullUsers(client.db, flaky, systemId, { pageSize: 25, retryDelaysMs: [] }),
   ).rejects.toThrow('cut')
-  expect(await cachedIds(client)).toEqual(before)
+  expect(await cachedIds(client, systemId)).toEqual(before)
   expect((await client.db.sync_state.get(systemId))?.last_error).toBe('cut')
 
   await pullUsers(client.db, rig.api, systemId, { pageSize: 25 })
-  expect(await cachedIds(client)).toEqual(before.filter((id) => id !== gone))
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(before.filter((id) => id !== gone))
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
 })
 
 test('a page fetched before one of our edits was confirmed does not overwrite it', async () => {
@@ -179,7 +168,7 @@ test('a person Seam sends in a shape Keyholder refuses is kept as last seen and 
   const client = openClient(rig.api)
   await pullSystems(client.db, rig.api)
   await pullUsers(client.db, rig.api, systemId, { pageSize: 100 })
-  const [victim] = await cachedIds(client)
+  const [victim] = await cachedIds(client, systemId)
   const before = await client.db.acs_users.get(victim!)
 
   // Seam (here its fake, edited behind the API) starts sending a 5,000-character name.
@@ -196,7 +185,7 @@ test('a person Seam sends in a shape Keyholder refuses is kept as last seen and 
     db.setState({ acs_users: original })
   }
   // The rest of the listing is written; that one person stays as last seen, not "gone".
-  expect(await cachedIds(client)).toEqual(await serverIds())
+  expect(await cachedIds(client, systemId)).toEqual(await serverIds(rig.seam, systemId))
   expect(await client.db.acs_users.get(victim!)).toEqual(before)
   const state = await client.db.sync_state.get(systemId)
   expect(state?.refused).toEqual([

@@ -4,7 +4,7 @@
  */
 import { SeamHttp } from '@seamapi/http'
 import type { Api } from '../../src/renderer/lib/sync/api'
-import { KeyholderDb } from '../../src/renderer/lib/db/schema'
+import { KeyholderDb, usersOfSystem } from '../../src/renderer/lib/db/schema'
 import { Outbox } from '../../src/renderer/lib/sync/outbox'
 import { Replayer, type ReplayerOptions } from '../../src/renderer/lib/sync/replayer'
 import { pullSystems, pullUsers } from '../../src/renderer/lib/sync/pull'
@@ -117,4 +117,17 @@ export async function replayUntilSettled(client: Client, timeoutMs = 120_000): P
     if (Date.now() > deadline) throw new Error(`replay did not settle: ${waiting} entries left`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/** Every person of a system at Seam, by id (sorted). */
+export async function serverIds(seam: SeamHttp, acs_system_id: string): Promise<string[]> {
+  const users = await seam
+    .createPaginator(seam.acs.users.list({ acs_system_id, limit: 500 }))
+    .flattenToArray()
+  return users.map((u) => u.acs_user_id).sort()
+}
+
+/** Every person of a system in a client's cache, by id (sorted). */
+export async function cachedIds(client: Client, acs_system_id: string): Promise<string[]> {
+  return (await usersOfSystem(client.db, acs_system_id).primaryKeys()).sort()
 }
